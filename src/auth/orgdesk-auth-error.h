@@ -1,0 +1,58 @@
+/* orgdesk-auth-error.h
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ORGDESK_AUTH_ERROR (orgdesk_auth_error_quark ())
+
+/**
+ * OrgdeskAuthError:
+ * @ORGDESK_AUTH_ERROR_FAILED: a failure with no more specific code
+ * @ORGDESK_AUTH_ERROR_INVALID_RESPONSE: the server sent something malformed
+ * @ORGDESK_AUTH_ERROR_INVALID_TOKEN: a token failed validation (signature, claims, form)
+ * @ORGDESK_AUTH_ERROR_UNKNOWN_KEY: a token names a key the JWKS does not hold
+ * @ORGDESK_AUTH_ERROR_UNSUPPORTED_ALGORITHM: a token or key uses an algorithm not allowed
+ * @ORGDESK_AUTH_ERROR_EXPIRED: a token is expired or not yet valid
+ * @ORGDESK_AUTH_ERROR_INVALID_GRANT: the grant is no longer valid; sign in again
+ * @ORGDESK_AUTH_ERROR_ACCESS_DENIED: the user is not allowed (e.g. not a member)
+ * @ORGDESK_AUTH_ERROR_INSUFFICIENT_SCOPE: the grant lacks a scope that is needed
+ * @ORGDESK_AUTH_ERROR_INVALID_REQUEST: the loopback receiver got a request it rejects
+ * @ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED: the user or server declined the sign-in
+ * @ORGDESK_AUTH_ERROR_TIMED_OUT: the browser never came back
+ * @ORGDESK_AUTH_ERROR_NOT_CONFIGURED: no endpoint or client id is set
+ * @ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE: no usable Secret Service (none, locked)
+ * @ORGDESK_AUTH_ERROR_UNREACHABLE: the identity provider cannot be reached
+ *
+ * Errors of the auth layer.  The UI reacts to %ORGDESK_AUTH_ERROR_INVALID_GRANT by
+ * asking the user to sign in again.
+ */
+typedef enum
+{
+  ORGDESK_AUTH_ERROR_FAILED,
+  ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+  ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+  ORGDESK_AUTH_ERROR_UNKNOWN_KEY,
+  ORGDESK_AUTH_ERROR_UNSUPPORTED_ALGORITHM,
+  ORGDESK_AUTH_ERROR_EXPIRED,
+  ORGDESK_AUTH_ERROR_INVALID_GRANT,
+  ORGDESK_AUTH_ERROR_ACCESS_DENIED,
+  ORGDESK_AUTH_ERROR_INSUFFICIENT_SCOPE,
+  ORGDESK_AUTH_ERROR_INVALID_REQUEST,
+  ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED,
+  ORGDESK_AUTH_ERROR_TIMED_OUT,
+  ORGDESK_AUTH_ERROR_NOT_CONFIGURED,
+  ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE,
+  ORGDESK_AUTH_ERROR_UNREACHABLE,
+} OrgdeskAuthError;
+
+GQuark orgdesk_auth_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,12 @@
+/* orgdesk-pkce.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-pkce.h"
+
+/* PLACEHOLDER: being written. */

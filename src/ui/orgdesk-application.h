@@ -1,0 +1,20 @@
+/* orgdesk-application.h
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define ORGDESK_TYPE_APPLICATION (orgdesk_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (OrgdeskApplication, orgdesk_application, ORGDESK, APPLICATION, AdwApplication)
+
+OrgdeskApplication *orgdesk_application_new (void);
+
+G_END_DECLS

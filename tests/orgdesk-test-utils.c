@@ -1,0 +1,93 @@
+/* orgdesk-test-utils.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-test-utils.h"
+
+const char *
+orgdesk_test_require_service (const char *env_var)
+{
+  const char *value = g_getenv (env_var);
+
+  if (value != NULL && *value != '\0')
+    return value;
+
+  if (g_getenv ("CI") != NULL)
+    {
+      g_test_fail_printf ("%s is not set; CI must start every service", env_var);
+      return NULL;
+    }
+
+  g_test_skip_printf ("%s is not set (run through tests/with-services.sh)", env_var);
+  return NULL;
+}
+
+static void
+on_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+}
+
+/* One loop for both waiting helpers: iterate until @done says so or the time is up. */
+static void
+iterate_until (gboolean (*done) (gconstpointer data),
+               gconstpointer data,
+               guint         timeout_seconds)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add_once (timeout_seconds * 1000, on_timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out after %u s waiting for an asynchronous result", timeout_seconds);
+
+  g_source_remove (timeout_id);
+}
+
+static gboolean
+flag_is_set (gconstpointer data)
+{
+  return *(const gboolean *) data;
+}
+
+static gboolean
+result_is_set (gconstpointer data)
+{
+  return *(GAsyncResult * const *) data != NULL;
+}
+
+void
+orgdesk_test_wait_until (gboolean *done,
+                         guint     timeout_seconds)
+{
+  iterate_until (flag_is_set, done, timeout_seconds);
+}
+
+void
+orgdesk_test_store_result_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+void
+orgdesk_test_wait_for_result (GAsyncResult **result,
+                              guint          timeout_seconds)
+{
+  iterate_until (result_is_set, result, timeout_seconds);
+}

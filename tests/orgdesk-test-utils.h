@@ -1,0 +1,33 @@
+/* orgdesk-test-utils.h
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Returns the value of @env_var naming a running service (an endpoint, a socket…).
+ * When it is unset, the current test is skipped — or failed when CI is set, because
+ * the README's test command starts every service and a skip there hides a gap. */
+const char *orgdesk_test_require_service (const char *env_var);
+
+/* Iterates the default main context until *@done is TRUE; fails the test after
+ * @timeout_seconds so a lost callback cannot hang the suite. */
+void        orgdesk_test_wait_until      (gboolean   *done,
+                                          guint       timeout_seconds);
+
+/* Stores the GAsyncResult of a callback in the gpointer at @user_data. */
+void        orgdesk_test_store_result_cb (GObject      *source,
+                                          GAsyncResult *result,
+                                          gpointer      user_data);
+
+/* Runs the main context until the GAsyncResult pointed to by @result is set. */
+void        orgdesk_test_wait_for_result (GAsyncResult **result,
+                                          guint          timeout_seconds);
+
+G_END_DECLS
