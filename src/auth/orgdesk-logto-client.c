@@ -5,8 +5,1088 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define G_LOG_DOMAIN "orgdesk-auth"
+
 #include "config.h"
 
+#include <libsoup/soup.h>
+
+#include "orgdesk-auth-error.h"
 #include "orgdesk-logto-client.h"
 
-/* PLACEHOLDER: being written. */
+/* Nothing Orgdesk reads from Logto comes near this; a larger body is hostile. */
+#define MAX_RESPONSE_BYTES (1024 * 1024)
+#define HTTP_TIMEOUT_SECONDS 30
+#define MAX_ERROR_DESCRIPTION_CHARS 200
+
+struct _OrgdeskLogtoClient
+{
+  GObject parent_instance;
+
+  char                     *endpoint;
+  char                     *client_id;
+  char                     *issuer;
+
+  SoupSession              *session;
+  OrgdeskOidcConfiguration *configuration;
+  OrgdeskJwks              *jwks;
+
+  /* Discovery is single-flight: callers that arrive while it runs wait for it. */
+  GPtrArray                *discover_waiters;
+};
+
+enum {
+  PROP_0,
+  PROP_ENDPOINT,
+  PROP_CLIENT_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (OrgdeskLogtoClient, orgdesk_logto_client, G_TYPE_OBJECT)
+
+/* HTTP plumbing {{{ */
+
+static gint64
+now_unix (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+form_append (GString    *form,
+             const char *name,
+             const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  if (value == NULL)
+    return;
+
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  if (form->len > 0)
+    g_string_append_c (form, '&');
+  g_string_append_printf (form, "%s=%s", name, escaped);
+}
+
+/* Text that came from the server goes only into error details: keep it short,
+ * valid UTF-8 and free of control characters. */
+static char *
+sanitize_server_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *out = g_string_new (NULL);
+  guint n_chars = 0;
+
+  for (const char *p = valid; *p != '\0' && n_chars < MAX_ERROR_DESCRIPTION_CHARS; p = g_utf8_next_char (p), n_chars++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (out, g_unichar_iscntrl (c) ? ' ' : c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Turns a transport failure into an error the UI can explain; cancellation stays. */
+static GError *
+transport_error (GError *error)
+{
+  GError *mapped;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  mapped = g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE,
+                        "Could not reach the identity provider: %s", error->message);
+  return mapped;
+}
+
+/* Sends @message; the task's callback gets it back through read_response(). */
+static void
+send_message (OrgdeskLogtoClient  *self,
+              SoupMessage         *message,
+              GTask               *task,
+              GAsyncReadyCallback  callback)
+{
+  g_object_set_data_full (G_OBJECT (task), "orgdesk-message", g_object_ref (message), g_object_unref);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), callback, task);
+}
+
+static GBytes *
+read_response (OrgdeskLogtoClient  *self,
+               GTask               *task,
+               GAsyncResult        *result,
+               guint               *status,
+               GError             **error)
+{
+  SoupMessage *message = g_object_get_data (G_OBJECT (task), "orgdesk-message");
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (self->session, result, &local_error);
+  if (body == NULL)
+    {
+      g_propagate_error (error, transport_error (local_error));
+      return NULL;
+    }
+
+  if (g_bytes_get_size (body) > MAX_RESPONSE_BYTES)
+    {
+      g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                           "The identity provider sent an oversized response");
+      return NULL;
+    }
+
+  *status = soup_message_get_status (message);
+  return g_steal_pointer (&body);
+}
+
+static JsonObject *
+parse_json_object (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* Maps an OAuth error response (RFC 6749 §5.2, plus Logto's 403s) to our codes. */
+static GError *
+token_endpoint_error (guint   status,
+                      GBytes *body)
+{
+  g_autoptr(JsonObject) object = parse_json_object (body);
+  g_autofree char *description = NULL;
+  const char *code = NULL;
+  int error_code = ORGDESK_AUTH_ERROR_FAILED;
+
+  if (object != NULL)
+    {
+      code = json_object_get_string_member_with_default (object, "error", NULL);
+      description = sanitize_server_text (json_object_get_string_member_with_default (object, "error_description", NULL));
+    }
+
+  if (g_strcmp0 (code, "invalid_grant") == 0)
+    error_code = ORGDESK_AUTH_ERROR_INVALID_GRANT;
+  else if (g_strcmp0 (code, "access_denied") == 0)
+    error_code = ORGDESK_AUTH_ERROR_ACCESS_DENIED;
+  else if (g_strcmp0 (code, "insufficient_scope") == 0 || g_strcmp0 (code, "invalid_scope") == 0)
+    error_code = ORGDESK_AUTH_ERROR_INSUFFICIENT_SCOPE;
+  else if (g_strcmp0 (code, "invalid_client") == 0 || g_strcmp0 (code, "unauthorized_client") == 0)
+    error_code = ORGDESK_AUTH_ERROR_NOT_CONFIGURED;
+  else if (code == NULL)
+    return g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                        "The identity provider answered HTTP %u without an OAuth error", status);
+
+  {
+    g_autofree char *safe_code = sanitize_server_text (code);
+
+    return g_error_new (ORGDESK_AUTH_ERROR, error_code, "%s (HTTP %u): %s",
+                        safe_code, status, description != NULL ? description : "");
+  }
+}
+
+/* }}} */
+
+/* Discovery {{{ */
+
+static void
+complete_discovery (OrgdeskLogtoClient *self,
+                    GError             *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->discover_waiters);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+}
+
+/* GET of a JSON document that must answer 200 (discovery, JWKS). */
+static void
+on_document_fetched_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = read_response (self, task, result, &status, &error);
+  if (body == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (status != SOUP_STATUS_OK)
+    g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                             "The identity provider answered HTTP %u for %s", status,
+                             (const char *) g_task_get_task_data (task));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+fetch_document_async (OrgdeskLogtoClient  *self,
+                      const char          *uri,
+                      const char          *what,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fetch_document_async);
+  g_task_set_task_data (task, g_strdup (what), g_free);
+
+  message = soup_message_new (SOUP_METHOD_GET, uri);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                               "The address of the %s is not valid", what);
+      g_object_unref (task);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  send_message (self, message, task, on_document_fetched_cb);
+}
+
+static GBytes *
+fetch_document_finish (OrgdeskLogtoClient  *self,
+                       GAsyncResult        *result,
+                       GError             **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_jwks_fetched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  g_autoptr(OrgdeskJwks) jwks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = fetch_document_finish (self, result, &error);
+  if (body != NULL)
+    jwks = orgdesk_jwks_new_from_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+
+  if (jwks == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_set_object (&self->jwks, jwks);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fetch_jwks_async (OrgdeskLogtoClient  *self,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fetch_jwks_async);
+
+  fetch_document_async (self, orgdesk_oidc_configuration_get_jwks_uri (self->configuration),
+                        "key set", cancellable, on_jwks_fetched_cb, task);
+}
+
+static gboolean
+fetch_jwks_finish (OrgdeskLogtoClient  *self,
+                   GAsyncResult        *result,
+                   GError             **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_discovery_jwks_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!fetch_jwks_finish (self, result, &error))
+    g_clear_object (&self->configuration);
+
+  complete_discovery (self, error);
+}
+
+static void
+on_discovery_document_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (source);
+  g_autoptr(OrgdeskOidcConfiguration) configuration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = fetch_document_finish (self, result, &error);
+  if (body != NULL)
+    configuration = orgdesk_oidc_configuration_new_from_data (g_bytes_get_data (body, NULL),
+                                                              g_bytes_get_size (body),
+                                                              self->issuer, &error);
+
+  if (configuration == NULL)
+    {
+      complete_discovery (self, error);
+      return;
+    }
+
+  g_set_object (&self->configuration, configuration);
+  fetch_jwks_async (self, NULL, on_discovery_jwks_cb, NULL);
+}
+
+/**
+ * orgdesk_logto_client_discover_async:
+ * @self: a #OrgdeskLogtoClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the configuration and key set are known
+ * @user_data: data for @callback
+ *
+ * Fetches the discovery document and the JWKS once; later calls complete at once.
+ * Cancelling one caller does not stop the shared fetch for the others.
+ */
+void
+orgdesk_logto_client_discover_async (OrgdeskLogtoClient  *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *uri = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_discover_async);
+  g_task_set_check_cancellable (task, TRUE);
+
+  if (self->configuration != NULL && self->jwks != NULL && self->discover_waiters == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->discover_waiters != NULL)
+    {
+      g_ptr_array_add (self->discover_waiters, task);
+      return;
+    }
+
+  self->discover_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->discover_waiters, task);
+
+  if (!orgdesk_oidc_uri_is_acceptable (self->issuer))
+    {
+      g_autoptr(GError) error = g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NOT_CONFIGURED,
+                                             "“%s” is not a usable Logto endpoint: it must be an "
+                                             "https URL, or http on this computer",
+                                             self->endpoint);
+      complete_discovery (self, error);
+      return;
+    }
+
+  uri = g_strconcat (self->issuer, "/.well-known/openid-configuration", NULL);
+  fetch_document_async (self, uri, "discovery document", NULL, on_discovery_document_cb, NULL);
+}
+
+gboolean
+orgdesk_logto_client_discover_finish (OrgdeskLogtoClient  *self,
+                                      GAsyncResult        *result,
+                                      GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* URIs {{{ */
+
+static void
+uri_append (GString    *uri,
+            const char *name,
+            const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  if (value == NULL)
+    return;
+
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_c (uri, strchr (uri->str, '?') != NULL ? '&' : '?');
+  g_string_append_printf (uri, "%s=%s", name, escaped);
+}
+
+/**
+ * orgdesk_logto_client_build_authorization_uri:
+ * @self: a discovered #OrgdeskLogtoClient
+ * @request: the request's values
+ *
+ * Builds the authorization code request with PKCE S256 (RFC 7636), state and
+ * nonce, and one `resource` parameter per resource indicator (RFC 8707).
+ *
+ * Returns: (transfer full): the URI to open in the browser
+ */
+char *
+orgdesk_logto_client_build_authorization_uri (OrgdeskLogtoClient                *self,
+                                              const OrgdeskAuthorizationRequest *request)
+{
+  g_autofree char *scope = NULL;
+  GString *uri;
+
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  g_return_val_if_fail (self->configuration != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (request->redirect_uri != NULL, NULL);
+  g_return_val_if_fail (request->state != NULL && request->nonce != NULL, NULL);
+  g_return_val_if_fail (request->code_challenge != NULL, NULL);
+  g_return_val_if_fail (request->scopes != NULL, NULL);
+
+  scope = g_strjoinv (" ", (char **) request->scopes);
+
+  uri = g_string_new (orgdesk_oidc_configuration_get_authorization_endpoint (self->configuration));
+  uri_append (uri, "client_id", self->client_id);
+  uri_append (uri, "redirect_uri", request->redirect_uri);
+  uri_append (uri, "response_type", "code");
+  uri_append (uri, "scope", scope);
+  uri_append (uri, "state", request->state);
+  uri_append (uri, "nonce", request->nonce);
+  uri_append (uri, "code_challenge", request->code_challenge);
+  uri_append (uri, "code_challenge_method", "S256");
+  uri_append (uri, "prompt", request->prompt);
+  for (guint i = 0; request->resources != NULL && request->resources[i] != NULL; i++)
+    uri_append (uri, "resource", request->resources[i]);
+
+  return g_string_free (uri, FALSE);
+}
+
+/**
+ * orgdesk_logto_client_build_end_session_uri:
+ * @self: a discovered #OrgdeskLogtoClient
+ * @id_token_hint: (nullable): the last ID token
+ *
+ * Returns: (transfer full) (nullable): the RP-initiated logout URI, or %NULL when
+ *   the provider has no end-session endpoint
+ */
+char *
+orgdesk_logto_client_build_end_session_uri (OrgdeskLogtoClient *self,
+                                            const char         *id_token_hint)
+{
+  const char *endpoint;
+  GString *uri;
+
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+
+  if (self->configuration == NULL ||
+      (endpoint = orgdesk_oidc_configuration_get_end_session_endpoint (self->configuration)) == NULL)
+    return NULL;
+
+  uri = g_string_new (endpoint);
+  uri_append (uri, "id_token_hint", id_token_hint);
+  uri_append (uri, "client_id", self->client_id);
+
+  return g_string_free (uri, FALSE);
+}
+
+/* }}} */
+
+/* Token endpoint {{{ */
+
+static void
+on_token_response_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = read_response (self, task, result, &status, &error);
+  if (body != NULL && status != SOUP_STATUS_OK)
+    error = token_endpoint_error (status, body);
+  else if (body != NULL)
+    response = orgdesk_token_response_new_from_data (g_bytes_get_data (body, NULL),
+                                                     g_bytes_get_size (body),
+                                                     now_unix (), &error);
+
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&response), g_object_unref);
+}
+
+/* Every token endpoint call is a form POST with the public client's id (RFC 8252 §8.4). */
+static void
+post_to_token_endpoint (OrgdeskLogtoClient *self,
+                        GString            *form,
+                        GTask              *task)
+{
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (self->configuration == NULL)
+    {
+      g_string_free (form, TRUE);
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                               "The identity provider has not been discovered yet");
+      g_object_unref (task);
+      return;
+    }
+
+  form_append (form, "client_id", self->client_id);
+  message = soup_message_new_from_encoded_form (SOUP_METHOD_POST,
+                                                orgdesk_oidc_configuration_get_token_endpoint (self->configuration),
+                                                g_string_free (form, FALSE));
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  send_message (self, message, task, on_token_response_cb);
+}
+
+void
+orgdesk_logto_client_exchange_code_async (OrgdeskLogtoClient  *self,
+                                          const char          *code,
+                                          const char          *redirect_uri,
+                                          const char          *code_verifier,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GString *form;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (code != NULL && redirect_uri != NULL && code_verifier != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_exchange_code_async);
+
+  form = g_string_new (NULL);
+  form_append (form, "grant_type", "authorization_code");
+  form_append (form, "code", code);
+  form_append (form, "redirect_uri", redirect_uri);
+  form_append (form, "code_verifier", code_verifier);
+  post_to_token_endpoint (self, form, task);
+}
+
+OrgdeskTokenResponse *
+orgdesk_logto_client_exchange_code_finish (OrgdeskLogtoClient  *self,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * orgdesk_logto_client_refresh_async:
+ * @self: a discovered #OrgdeskLogtoClient
+ * @refresh_token: the current refresh token (it is spent by this call)
+ * @organization_id: (nullable): ask for an organization token (Logto extension)
+ * @resource: (nullable): ask for an access token for this API resource
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the token response
+ * @user_data: data for @callback
+ *
+ * One refresh-token grant.  Logto rotates the refresh token on every call, so the
+ * caller must serialize these and keep the new refresh token before anything else.
+ */
+void
+orgdesk_logto_client_refresh_async (OrgdeskLogtoClient  *self,
+                                    const char          *refresh_token,
+                                    const char          *organization_id,
+                                    const char          *resource,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GString *form;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (refresh_token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_refresh_async);
+
+  form = g_string_new (NULL);
+  form_append (form, "grant_type", "refresh_token");
+  form_append (form, "refresh_token", refresh_token);
+  form_append (form, "organization_id", organization_id);
+  form_append (form, "resource", resource);
+  post_to_token_endpoint (self, form, task);
+}
+
+OrgdeskTokenResponse *
+orgdesk_logto_client_refresh_finish (OrgdeskLogtoClient  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* ID token verification {{{ */
+
+static gboolean
+verify_id_token (OrgdeskLogtoClient  *self,
+                 OrgdeskJwt          *jwt,
+                 const char          *nonce,
+                 GError             **error)
+{
+  return orgdesk_jwt_verify_signature (jwt, self->jwks, error) &&
+         orgdesk_jwt_validate_id_token (jwt, self->issuer, self->client_id, nonce, now_unix (), error);
+}
+
+static void
+on_jwks_refetched_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  OrgdeskJwt *jwt = g_task_get_task_data (task);
+  const char *nonce = g_object_get_data (G_OBJECT (task), "orgdesk-nonce");
+  g_autoptr(GError) error = NULL;
+
+  if (!fetch_jwks_finish (self, result, &error) ||
+      !verify_id_token (self, jwt, nonce, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_object_ref (jwt), g_object_unref);
+}
+
+/**
+ * orgdesk_logto_client_verify_id_token_async:
+ * @self: a discovered #OrgdeskLogtoClient
+ * @id_token: the compact JWT
+ * @nonce: (nullable): the nonce of the authorization request, or %NULL for a
+ *   refreshed ID token
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the verified token
+ * @user_data: data for @callback
+ *
+ * Verifies signature and claims (OIDC Core 3.1.3.7).  A key id the cached JWKS
+ * does not know makes one refetch of the JWKS: Logto rotates keys.
+ */
+void
+orgdesk_logto_client_verify_id_token_async (OrgdeskLogtoClient  *self,
+                                            const char          *id_token,
+                                            const char          *nonce,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(OrgdeskJwt) jwt = NULL;
+  g_autoptr(GError) error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (id_token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_verify_id_token_async);
+
+  if (self->configuration == NULL || self->jwks == NULL)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                               "The identity provider has not been discovered yet");
+      g_object_unref (task);
+      return;
+    }
+
+  jwt = orgdesk_jwt_parse (id_token, &error);
+  if (jwt != NULL && verify_id_token (self, jwt, nonce, &error))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&jwt), g_object_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  if (!g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNKNOWN_KEY))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  g_debug ("ID token names an unknown key; fetching the key set again");
+  g_task_set_task_data (task, g_steal_pointer (&jwt), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "orgdesk-nonce", g_strdup (nonce), g_free);
+  fetch_jwks_async (self, cancellable, on_jwks_refetched_cb, task);
+}
+
+OrgdeskJwt *
+orgdesk_logto_client_verify_id_token_finish (OrgdeskLogtoClient  *self,
+                                             GAsyncResult        *result,
+                                             GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Userinfo and revocation {{{ */
+
+static void
+on_userinfo_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = read_response (self, task, result, &status, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                               "The identity provider did not accept the access token for userinfo");
+      return;
+    }
+
+  if (status != SOUP_STATUS_OK ||
+      (object = parse_json_object (body)) == NULL ||
+      json_object_get_string_member_with_default (object, "sub", NULL) == NULL)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                               "The userinfo endpoint sent no usable profile (HTTP %u)", status);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&object), (GDestroyNotify) json_object_unref);
+}
+
+void
+orgdesk_logto_client_fetch_userinfo_async (OrgdeskLogtoClient  *self,
+                                           const char          *access_token,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *authorization = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (access_token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_fetch_userinfo_async);
+
+  if (self->configuration == NULL)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                               "The identity provider has not been discovered yet");
+      g_object_unref (task);
+      return;
+    }
+
+  message = soup_message_new (SOUP_METHOD_GET, orgdesk_oidc_configuration_get_userinfo_endpoint (self->configuration));
+  authorization = g_strconcat ("Bearer ", access_token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  send_message (self, message, task, on_userinfo_cb);
+}
+
+JsonObject *
+orgdesk_logto_client_fetch_userinfo_finish (OrgdeskLogtoClient  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_revoked_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskLogtoClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = read_response (self, task, result, &status, &error);
+  if (body != NULL && status != SOUP_STATUS_OK)
+    error = token_endpoint_error (status, body);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* RFC 7009: revoking a refresh token ends the whole grant at Logto. */
+void
+orgdesk_logto_client_revoke_async (OrgdeskLogtoClient  *self,
+                                   const char          *token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  const char *endpoint;
+  GString *form;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+  g_return_if_fail (token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_logto_client_revoke_async);
+
+  if (self->configuration == NULL ||
+      (endpoint = orgdesk_oidc_configuration_get_revocation_endpoint (self->configuration)) == NULL)
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                               "The identity provider has no revocation endpoint");
+      g_object_unref (task);
+      return;
+    }
+
+  form = g_string_new (NULL);
+  form_append (form, "token", token);
+  form_append (form, "token_type_hint", "refresh_token");
+  form_append (form, "client_id", self->client_id);
+  message = soup_message_new_from_encoded_form (SOUP_METHOD_POST, endpoint, g_string_free (form, FALSE));
+  send_message (self, message, task, on_revoked_cb);
+}
+
+gboolean
+orgdesk_logto_client_revoke_finish (OrgdeskLogtoClient  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* GObject {{{ */
+
+static void
+orgdesk_logto_client_constructed (GObject *object)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (object);
+  g_autofree char *trimmed = g_strdup (self->endpoint != NULL ? self->endpoint : "");
+  gsize length = strlen (trimmed);
+
+  G_OBJECT_CLASS (orgdesk_logto_client_parent_class)->constructed (object);
+
+  /* Logto's issuer is "<endpoint>/oidc" (LOGTO.md); tolerate a trailing slash. */
+  while (length > 0 && trimmed[length - 1] == '/')
+    trimmed[--length] = '\0';
+  self->issuer = g_strconcat (trimmed, "/oidc", NULL);
+
+  self->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
+                                                 "user-agent", "Orgdesk/" PACKAGE_VERSION " ",
+                                                 NULL);
+}
+
+static void
+orgdesk_logto_client_dispose (GObject *object)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->configuration);
+  g_clear_object (&self->jwks);
+
+  G_OBJECT_CLASS (orgdesk_logto_client_parent_class)->dispose (object);
+}
+
+static void
+orgdesk_logto_client_finalize (GObject *object)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (object);
+
+  g_free (self->endpoint);
+  g_free (self->client_id);
+  g_free (self->issuer);
+
+  G_OBJECT_CLASS (orgdesk_logto_client_parent_class)->finalize (object);
+}
+
+static void
+orgdesk_logto_client_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENDPOINT:
+      g_value_set_string (value, self->endpoint);
+      break;
+
+    case PROP_CLIENT_ID:
+      g_value_set_string (value, self->client_id);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_logto_client_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  OrgdeskLogtoClient *self = ORGDESK_LOGTO_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENDPOINT:
+      self->endpoint = g_value_dup_string (value);
+      break;
+
+    case PROP_CLIENT_ID:
+      self->client_id = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_logto_client_class_init (OrgdeskLogtoClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = orgdesk_logto_client_constructed;
+  object_class->dispose = orgdesk_logto_client_dispose;
+  object_class->finalize = orgdesk_logto_client_finalize;
+  object_class->get_property = orgdesk_logto_client_get_property;
+  object_class->set_property = orgdesk_logto_client_set_property;
+
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT_ID] =
+    g_param_spec_string ("client-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+orgdesk_logto_client_init (OrgdeskLogtoClient *self)
+{
+}
+
+/* }}} */
+
+OrgdeskLogtoClient *
+orgdesk_logto_client_new (const char *endpoint,
+                          const char *client_id)
+{
+  g_return_val_if_fail (endpoint != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+
+  return g_object_new (ORGDESK_TYPE_LOGTO_CLIENT,
+                       "endpoint", endpoint,
+                       "client-id", client_id,
+                       NULL);
+}
+
+const char *
+orgdesk_logto_client_get_endpoint (OrgdeskLogtoClient *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  return self->endpoint;
+}
+
+const char *
+orgdesk_logto_client_get_client_id (OrgdeskLogtoClient *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  return self->client_id;
+}
+
+const char *
+orgdesk_logto_client_get_issuer (OrgdeskLogtoClient *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  return self->issuer;
+}
+
+OrgdeskOidcConfiguration *
+orgdesk_logto_client_get_configuration (OrgdeskLogtoClient *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
+  return self->configuration;
+}

@@ -12,33 +12,363 @@
 #include <glib/gi18n.h>
 
 #include "orgdesk-application.h"
+#include "orgdesk-error-text.h"
 #include "orgdesk-window.h"
+
+/*
+ * The application owns the one session of the process (GApplication is single
+ * instance, so no two windows ever refresh the same token).  Its actions are the
+ * scriptable surface: app.sign-in, app.cancel-sign-in, app.sign-out and the
+ * stateful app.organization, exported on D-Bus by GApplication.
+ */
 
 struct _OrgdeskApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  OrgdeskSession *session;
+  GCancellable   *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (OrgdeskApplication, orgdesk_application, ADW_TYPE_APPLICATION)
 
-static void
-orgdesk_application_activate (GApplication *app)
+static OrgdeskWindow *
+get_window (OrgdeskApplication *self)
 {
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return ORGDESK_IS_WINDOW (window) ? ORGDESK_WINDOW (window) : NULL;
+}
+
+static void
+show_error (OrgdeskApplication *self,
+            const GError       *error)
+{
+  OrgdeskWindow *window = get_window (self);
+
+  if (window != NULL)
+    orgdesk_window_show_error (window, error);
+  else
+    g_warning ("%s", error->message);
+}
+
+static void
+set_action_enabled (OrgdeskApplication *self,
+                    const char         *name,
+                    gboolean            enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* One place decides which actions make sense in which state. */
+static void
+update_actions (OrgdeskApplication *self)
+{
+  OrgdeskSessionState state = orgdesk_session_get_state (self->session);
+  OrgdeskOrganization *active = orgdesk_session_get_active_organization (self->session);
+  GAction *organization = g_action_map_lookup_action (G_ACTION_MAP (self), "organization");
+  g_autoptr(GVariant) current = g_action_get_state (organization);
+  const char *active_id = active != NULL ? orgdesk_organization_get_id (active) : "";
+
+  set_action_enabled (self, "sign-in", state == ORGDESK_SESSION_STATE_SIGNED_OUT);
+  set_action_enabled (self, "cancel-sign-in", state == ORGDESK_SESSION_STATE_SIGNING_IN);
+  set_action_enabled (self, "sign-out", state == ORGDESK_SESSION_STATE_SIGNED_IN);
+  set_action_enabled (self, "reconnect", state == ORGDESK_SESSION_STATE_SIGNED_IN &&
+                                         orgdesk_session_get_offline (self->session));
+  set_action_enabled (self, "organization", state == ORGDESK_SESSION_STATE_SIGNED_IN &&
+                                            active != NULL);
+
+  if (!g_str_equal (g_variant_get_string (current, NULL), active_id))
+    g_simple_action_set_state (G_SIMPLE_ACTION (organization), g_variant_new_string (active_id));
+}
+
+static void
+on_active_organization_changed_cb (OrgdeskApplication *self)
+{
+  OrgdeskOrganization *active = orgdesk_session_get_active_organization (self->session);
+
+  /* Remember the choice for the next start; signing out keeps it too. */
+  if (active != NULL)
+    g_settings_set_string (self->settings, "last-organization-id", orgdesk_organization_get_id (active));
+
+  update_actions (self);
+}
+
+static void
+on_session_error_cb (OrgdeskApplication *self,
+                     const GError       *error)
+{
+  show_error (self, error);
+}
+
+/* Actions {{{ */
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(OrgdeskApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (!orgdesk_session_sign_in_finish (ORGDESK_SESSION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  /* Bring Orgdesk back in front of the browser. */
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    gtk_window_present (window);
+}
+
+static void
+sign_in_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+  g_autoptr(GAppLaunchContext) launch_context = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    launch_context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (window))));
+
+  orgdesk_session_sign_in_async (self->session, launch_context, self->cancellable,
+                                 on_signed_in_cb, g_object_ref (self));
+}
+
+static void
+cancel_sign_in_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+
+  orgdesk_session_cancel_sign_in (self->session);
+}
+
+static void
+on_signed_out_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OrgdeskApplication) self = user_data;
+  g_autofree char *end_session_uri = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskWindow *window;
+
+  if (!orgdesk_session_sign_out_finish (ORGDESK_SESSION (source), result, &end_session_uri, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  window = get_window (self);
+  if (window != NULL)
+    orgdesk_window_show_signed_out (window, end_session_uri);
+}
+
+static void
+sign_out_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+
+  orgdesk_session_sign_out_async (self->session, self->cancellable, on_signed_out_cb, g_object_ref (self));
+}
+
+static void
+on_reconnected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(OrgdeskApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_session_reconnect_finish (ORGDESK_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error);
+}
+
+static void
+reconnect_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+
+  orgdesk_session_reconnect_async (self->session, self->cancellable, on_reconnected_cb, g_object_ref (self));
+}
+
+/* A change request (from the selector, a shortcut or D-Bus) switches only to an
+ * organization in the session's list; anything else leaves the state as it is. */
+static void
+organization_change_state (GSimpleAction *action,
+                           GVariant      *value,
+                           gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+  const char *organization_id = g_variant_get_string (value, NULL);
+
+  if (!orgdesk_session_set_active_organization_id (self->session, organization_id))
+    g_debug ("Ignoring a switch to an organization that is not in the list");
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  OrgdeskApplication *self = user_data;
+  static const char *developers[] = { "The Orgdesk developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Orgdesk"),
+                        "developer-name", _("The Orgdesk developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/orgdesk/orgdesk",
+                        "issue-url", "https://github.com/orgdesk/orgdesk/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "sign-in", sign_in_activated },
+  { "cancel-sign-in", cancel_sign_in_activated },
+  { "sign-out", sign_out_activated },
+  { "reconnect", reconnect_activated },
+  { "organization", NULL, NULL, "''", organization_change_state },
+  { "about", about_activated },
+  { "quit", quit_activated },
+};
+
+/* }}} */
+
+static void
+on_resumed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(OrgdeskApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Offline starts and keyring trouble reach the user through error-occurred. */
+  if (!orgdesk_session_resume_finish (ORGDESK_SESSION (source), result, &error) && error != NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error);
+}
+
+static OrgdeskSession *
+create_session (GSettings *settings)
+{
+  g_autofree char *endpoint = g_settings_get_string (settings, "logto-endpoint");
+  g_autofree char *client_id = g_settings_get_string (settings, "client-id");
+  g_autofree char *resource = g_settings_get_string (settings, "database-resource");
+  g_auto(GStrv) scopes = g_settings_get_strv (settings, "database-scopes");
+  g_autoptr(OrgdeskLogtoClient) client = orgdesk_logto_client_new (endpoint, client_id);
+  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new (endpoint, client_id);
+
+  return orgdesk_session_new (client, store, resource, (const char * const *) scopes);
+}
+
+static void
+orgdesk_application_startup (GApplication *application)
+{
+  OrgdeskApplication *self = ORGDESK_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  g_autofree char *last_organization = NULL;
+
+  G_APPLICATION_CLASS (orgdesk_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->session = create_session (self->settings);
+  self->cancellable = g_cancellable_new ();
+
+  last_organization = g_settings_get_string (self->settings, "last-organization-id");
+  if (*last_organization != '\0')
+    orgdesk_session_set_preferred_organization_id (self->session, last_organization);
+
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::offline", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::active-organization",
+                           G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "error-occurred", G_CALLBACK (on_session_error_cb), self, G_CONNECT_SWAPPED);
+  update_actions (self);
+
+  orgdesk_session_resume_async (self->session, self->cancellable, on_resumed_cb, g_object_ref (self));
+}
+
+static void
+orgdesk_application_activate (GApplication *application)
+{
+  OrgdeskApplication *self = ORGDESK_APPLICATION (application);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (orgdesk_window_new (ORGDESK_APPLICATION (app)));
+    window = GTK_WINDOW (orgdesk_window_new (self));
 
   gtk_window_present (window);
 }
 
 static void
+orgdesk_application_shutdown (GApplication *application)
+{
+  OrgdeskApplication *self = ORGDESK_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (orgdesk_application_parent_class)->shutdown (application);
+}
+
+static void
+orgdesk_application_dispose (GObject *object)
+{
+  OrgdeskApplication *self = ORGDESK_APPLICATION (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (orgdesk_application_parent_class)->dispose (object);
+}
+
+static void
 orgdesk_application_class_init (OrgdeskApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = orgdesk_application_dispose;
+  app_class->startup = orgdesk_application_startup;
   app_class->activate = orgdesk_application_activate;
+  app_class->shutdown = orgdesk_application_shutdown;
 }
 
 static void
@@ -54,4 +384,18 @@ orgdesk_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/orgdesk/Orgdesk",
                        NULL);
+}
+
+OrgdeskSession *
+orgdesk_application_get_session (OrgdeskApplication *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+GSettings *
+orgdesk_application_get_settings (OrgdeskApplication *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
+  return self->settings;
 }

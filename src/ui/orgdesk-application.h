@@ -9,12 +9,16 @@
 
 #include <adwaita.h>
 
+#include "orgdesk-session.h"
+
 G_BEGIN_DECLS
 
 #define ORGDESK_TYPE_APPLICATION (orgdesk_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (OrgdeskApplication, orgdesk_application, ORGDESK, APPLICATION, AdwApplication)
 
-OrgdeskApplication *orgdesk_application_new (void);
+OrgdeskApplication *orgdesk_application_new         (void);
+OrgdeskSession     *orgdesk_application_get_session (OrgdeskApplication *self);
+GSettings          *orgdesk_application_get_settings (OrgdeskApplication *self);
 
 G_END_DECLS

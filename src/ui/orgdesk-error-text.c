@@ -1,0 +1,52 @@
+/* orgdesk-error-text.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "orgdesk-auth-error.h"
+#include "orgdesk-error-text.h"
+
+const char *
+orgdesk_error_text (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain != ORGDESK_AUTH_ERROR)
+    return _("Something went wrong");
+
+  switch ((OrgdeskAuthError) error->code)
+    {
+    case ORGDESK_AUTH_ERROR_UNREACHABLE:
+      return _("Could not reach the sign-in server");
+    case ORGDESK_AUTH_ERROR_INVALID_GRANT:
+      return _("Your session has ended. Please sign in again.");
+    case ORGDESK_AUTH_ERROR_ACCESS_DENIED:
+      return _("You no longer have access to this organization");
+    case ORGDESK_AUTH_ERROR_INSUFFICIENT_SCOPE:
+      return _("The sign-in does not allow this. Please sign in again.");
+    case ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED:
+      return _("Sign-in was declined");
+    case ORGDESK_AUTH_ERROR_TIMED_OUT:
+      return _("Sign-in took too long. Please try again.");
+    case ORGDESK_AUTH_ERROR_NOT_CONFIGURED:
+      return _("Orgdesk is not set up for this sign-in server");
+    case ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE:
+      return _("Your sign-in cannot be saved: no unlocked keyring is available. You will need to sign in again next time.");
+    case ORGDESK_AUTH_ERROR_INVALID_RESPONSE:
+    case ORGDESK_AUTH_ERROR_INVALID_TOKEN:
+    case ORGDESK_AUTH_ERROR_UNKNOWN_KEY:
+    case ORGDESK_AUTH_ERROR_UNSUPPORTED_ALGORITHM:
+    case ORGDESK_AUTH_ERROR_EXPIRED:
+      return _("The sign-in server sent an answer that could not be trusted");
+    case ORGDESK_AUTH_ERROR_INVALID_REQUEST:
+    case ORGDESK_AUTH_ERROR_FAILED:
+    default:
+      return _("Sign-in failed");
+    }
+}
