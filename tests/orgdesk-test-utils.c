@@ -17,7 +17,7 @@ orgdesk_test_require_service (const char *env_var)
   if (value != NULL && *value != '\0')
     return value;
 
-  if (g_getenv ("CI") != NULL)
+  if (g_getenv ("CI") != NULL || g_strcmp0 (g_getenv ("ORGDESK_TEST_REQUIRE_SERVICES"), "1") == 0)
     {
       g_test_fail_printf ("%s is not set; CI must start every service", env_var);
       return NULL;

@@ -1,0 +1,94 @@
+#!/bin/bash
+# with-services.sh: run a command with every service Orgdesk's tests use.
+#
+# Copyright 2026 The Orgdesk authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: tests/with-services.sh COMMAND [ARG...]
+#
+# Starts, in a throwaway HOME under /tmp:
+#   - the Logto stand-in (oidc-provider, kernel-chosen port, test hooks on);
+#   - a D-Bus session with an unlocked gnome-keyring (tests/keyring-session.sh);
+#   - Xvfb (xvfb-run);
+#   - headless Chromium registered as the desktop's default browser for http(s),
+#     so the app's own GIO call opens it (tests/browser/sign-in-driver.mjs).
+# and exports for the tests:
+#   ORGDESK_TEST_LOGTO_ENDPOINT    the stand-in's endpoint (issuer is <endpoint>/oidc)
+#   ORGDESK_TEST_SERVICES_DIR      the throwaway directory (logs, browser profiles)
+#   ORGDESK_TEST_SCREENSHOT_DIR    where screenshots go (kept if set by the caller)
+# Everything is stopped on exit.  Set ORGDESK_TEST_KEEP=1 to keep the directory.
+
+set -euo pipefail
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/orgdesk-services.XXXXXX)
+chmod 755 "$work"
+logto_pid=
+
+cleanup ()
+{
+  local rc=$?
+  if [ -n "$logto_pid" ]; then
+    kill "$logto_pid" 2>/dev/null || true
+    wait "$logto_pid" 2>/dev/null || true
+  fi
+  if [ "${ORGDESK_TEST_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
+    echo "with-services: logs kept in $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A HOME of our own: the keyring, GSettings keyfiles, the browser association.
+export HOME=$work/home
+export XDG_CONFIG_HOME=$HOME/.config
+export XDG_DATA_HOME=$HOME/.local/share
+export XDG_CACHE_HOME=$HOME/.cache
+export XDG_RUNTIME_DIR=$work/runtime
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME/applications" "$XDG_CACHE_HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+
+cat > "$XDG_DATA_HOME/applications/orgdesk-test-browser.desktop" <<DESKTOP
+[Desktop Entry]
+Type=Application
+Name=Orgdesk Test Browser
+Exec=node $srcdir/tests/browser/sign-in-driver.mjs %u
+MimeType=x-scheme-handler/http;x-scheme-handler/https;
+NoDisplay=true
+DESKTOP
+cat > "$XDG_CONFIG_HOME/mimeapps.list" <<MIMEAPPS
+[Default Applications]
+x-scheme-handler/http=orgdesk-test-browser.desktop
+x-scheme-handler/https=orgdesk-test-browser.desktop
+MIMEAPPS
+
+export ORGDESK_TEST_SERVICES_DIR=$work
+export ORGDESK_TEST_SCREENSHOT_DIR=${ORGDESK_TEST_SCREENSHOT_DIR:-$work/screenshots}
+export ORGDESK_TEST_BROWSER_LOG=$work/browser.log
+mkdir -p "$ORGDESK_TEST_SCREENSHOT_DIR"
+
+node "$srcdir/tests/logto-stand-in/server.mjs" --test-hooks --ready-file "$work/logto.json" \
+  > "$work/logto.log" 2>&1 &
+logto_pid=$!
+
+for _ in $(seq 1 200); do
+  [ -s "$work/logto.json" ] && break
+  if ! kill -0 "$logto_pid" 2>/dev/null; then
+    echo "with-services: the Logto stand-in exited:" >&2
+    cat "$work/logto.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+[ -s "$work/logto.json" ] || { echo "with-services: the Logto stand-in did not start in 20 s" >&2; exit 1; }
+
+ORGDESK_TEST_LOGTO_ENDPOINT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/logto.json")
+export ORGDESK_TEST_LOGTO_ENDPOINT
+
+dbus-run-session -- "$srcdir/tests/keyring-session.sh" \
+  xvfb-run -a -s '-screen 0 1280x800x24' "$@"
