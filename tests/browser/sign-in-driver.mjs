@@ -17,6 +17,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { chromium } from 'playwright-core';
 
@@ -61,6 +62,10 @@ function log(message) {
 
 class DriverError extends Error {}
 
+const SIGNAL_STATUS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/** What a signal does; main() replaces it once there is a profile or a browser to clean up. */
+let onSignal = (signal) => process.exit(SIGNAL_STATUS[signal]);
+
 /** What the run has to reach: the app's redirect target, or the end of a sign-out. */
 function goalFor(url) {
   const isEndSession = /\/session\/end\/?$/.test(url.pathname);
@@ -94,14 +99,17 @@ function parse(url) {
   }
 }
 
-/** Rejects as soon as the identity provider answers a page load with an error status. */
-function watchForErrorPages(page, idpOrigin) {
+/**
+ * Rejects as soon as a page load goes wrong: the identity provider answers with an error
+ * status, or a navigation (e.g. to a loopback receiver that is not listening) fails.
+ */
+function watchForFailures(page, idpOrigin) {
   let fail;
   const failed = new Promise((_, reject) => { fail = reject; });
   failed.catch(() => {});
+  const isMainNavigation = (request) => request.isNavigationRequest() && request.frame() === page.mainFrame();
   page.on('response', async (response) => {
-    const request = response.request();
-    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+    if (!isMainNavigation(response.request())) return;
     if (response.status() < 400 || parse(response.url())?.origin !== idpOrigin) return;
     let detail = '';
     try {
@@ -109,6 +117,10 @@ function watchForErrorPages(page, idpOrigin) {
       detail = `${body.code ?? body.error}: ${body.error_description ?? body.message ?? ''}`;
     } catch { /* not JSON */ }
     fail(new DriverError(`identity provider answered ${response.status()} for ${response.url()} ${detail}`));
+  });
+  page.on('requestfailed', (request) => {
+    if (!isMainNavigation(request)) return;
+    fail(new DriverError(`loading ${request.url()} failed: ${request.failure()?.errorText ?? 'unknown error'}`));
   });
   return failed;
 }
@@ -180,22 +192,41 @@ async function main() {
   const profile = process.env.ORGDESK_TEST_BROWSER_PROFILE || mkdtempSync(join(tmpdir(), 'orgdesk-browser-'));
   const goal = goalFor(url);
 
+  let launching;
   let context;
   let page;
   let timer;
   let status = EXIT_FAILED;
+  for (const signal of Object.keys(SIGNAL_STATUS)) process.on(signal, (sig) => onSignal(sig));
+  onSignal = (signal) => {
+    if (ownProfile) rmSync(profile, { recursive: true, force: true });
+    process.exit(SIGNAL_STATUS[signal]);
+  };
   const deadline = new Promise((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new DriverError(`timed out after ${timeoutMs / 1000} s`), { timeout: true })), timeoutMs);
   });
+  deadline.catch(() => {});
   try {
     log(`${goal.kind}: opening ${url.href} (profile ${ownProfile ? 'temporary' : profile})`);
-    context = await Promise.race([chromium.launchPersistentContext(profile, {
+    launching = chromium.launchPersistentContext(profile, {
       executablePath: process.env.ORGDESK_TEST_CHROMIUM || '/usr/bin/chromium',
       headless: true,
       args: CHROMIUM_ARGS,
-    }), deadline]);
+      // Signals are handled below, so the temporary profile is removed too.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    onSignal = async (signal) => {
+      log(`interrupted by ${signal}`);
+      const ctx = context ?? await launching.catch(() => undefined);
+      await ctx?.close().catch(() => {});
+      if (ownProfile) rmSync(profile, { recursive: true, force: true });
+      process.exit(SIGNAL_STATUS[signal]);
+    };
+    context = await Promise.race([launching, deadline]);
     page = context.pages()[0] ?? await context.newPage();
-    const errors = watchForErrorPages(page, url.origin);
+    const errors = watchForFailures(page, url.origin);
     const remaining = () => Math.max(1000, timeoutMs - (Date.now() - started));
     const run = async () => {
       await page.goto(url.href, { waitUntil: 'commit', timeout: remaining() });
@@ -211,6 +242,8 @@ async function main() {
     status = error.timeout ? EXIT_TIMEOUT : EXIT_FAILED;
   } finally {
     clearTimeout(timer);
+    // After a timeout during launch the browser may still arrive: close it as well.
+    context ??= await Promise.race([launching?.catch(() => undefined), sleep(5000)]);
     await context?.close().catch(() => {});
     if (ownProfile) rmSync(profile, { recursive: true, force: true });
   }
@@ -218,4 +251,4 @@ async function main() {
   return status;
 }
 
-process.exitCode = await main();
+process.exit(await main());

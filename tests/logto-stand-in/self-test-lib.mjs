@@ -2,7 +2,7 @@
 // receiver standing in for the app's libsoup callback server, PKCE, and JWT checks.
 import { spawn } from 'node:child_process';
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -42,19 +42,28 @@ export class Tap {
   }
 }
 
-/** Children to kill on the way out, whatever happens. */
+/** Children to kill and temporary directories to remove on the way out, whatever happens. */
 const children = new Set();
+const tempDirs = new Set();
+export function removeOnExit(path) {
+  tempDirs.add(path);
+  return path;
+}
 export function killChildren() {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   }
+  for (const path of tempDirs) rmSync(path, { recursive: true, force: true });
 }
 process.on('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    killChildren();
     process.stdout.write(`Bail out! interrupted by ${signal}\n`);
-    process.exit(1);
+    // Give the browser drivers a moment to close Chromium before the directories go.
+    for (const child of children) child.kill('SIGTERM');
+    setTimeout(() => { killChildren(); process.exit(1); }, 1000).unref();
+    Promise.all([...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', r)))))
+      .then(() => { killChildren(); process.exit(1); });
   });
 }
 

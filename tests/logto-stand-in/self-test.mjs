@@ -2,7 +2,7 @@
 // Self-test of the Logto stand-in and the browser driver, as TAP. Run through self-test.sh.
 // It starts the stand-in (port 0, --test-hooks, --grace-seconds 1), signs in with the driver
 // like the app would (loopback receiver + PKCE), and checks the behaviours README.md promises.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
-  Tap, atHash, b64url, decodeJwt, getJson, killChildren, pkcePair, postForm, postJson, runDriver,
+  Tap, atHash, b64url, decodeJwt, getJson, killChildren, pkcePair, postForm, postJson, removeOnExit, runDriver,
   startReceiver, startStandIn, stopProcess, verifyJwt,
 } from './self-test-lib.mjs';
 
@@ -37,7 +37,7 @@ const LOGTO_NOT_MEMBER = {
 };
 
 const t = new Tap();
-const work = mkdtempSync(join(tmpdir(), 'orgdesk-stand-in-test-'));
+const work = removeOnExit(mkdtempSync(join(tmpdir(), 'orgdesk-stand-in-test-')));
 const profile = join(work, 'profile');
 const driverLog = join(work, 'driver.log');
 let standIn;
@@ -168,6 +168,10 @@ async function checkRefreshAndOrganizations(first) {
   const me = await getJson(`${oidc}/me`, { headers: { authorization: `Bearer ${admin.body.access_token}` } });
   t.ok(me.status === 401 && me.body.error === 'invalid_token' && /^Bearer /.test(me.headers.get('www-authenticate') ?? ''), 'resource token at userinfo -> 401 invalid_token + WWW-Authenticate', me);
 
+  const orgResource = await orgToken({ resource: ORG_RESOURCE, organization_id: acme });
+  t.ok(orgResource.status === 200 && decodeJwt(orgResource.body.access_token).payload.aud === ORG_RESOURCE, 'resource=urn:logto:resource:organizations + organization_id -> 200, aud is that URN', orgResource.body);
+  const badScope = await refresh(rt, { scope: 'openid data:admin' });
+  t.ok(badScope.status === 400 && badScope.body.error === 'invalid_scope' && badScope.body.error_description === 'refresh token missing requested scope', 'scope not granted at sign-in -> 400 invalid_scope', badScope.body);
   const notMember = await refresh(rt, { organization_id: bobsOrg });
   t.ok(notMember.status === 403, "bob's organization -> 403");
   t.equal(notMember.body, LOGTO_NOT_MEMBER, '403 body as Logto');
@@ -273,10 +277,10 @@ async function main() {
     const first = await checkAliceSignIn();
     if (!first) throw new Error('sign-in failed; later checks need its tokens');
     const rt = await checkRefreshAndOrganizations(first);
-    await checkReuseAfterGrace(rt);
+    // The wrong-password run uses its own browser profile; it overlaps the grace-period wait.
+    await Promise.all([checkReuseAfterGrace(rt), checkWrongPassword()]);
     const second = await checkSecondSignInAndScopes();
     const third = await checkNoOfflineWithoutConsent();
-    await checkWrongPassword();
     const latest = third ? await checkKeyRotation(third) : null;
     if (latest) await checkSignOut(latest);
     if (second && latest) await checkRevocation(second, latest);
@@ -290,7 +294,6 @@ async function main() {
       t.ok(code === 0, 'stand-in exits cleanly on SIGTERM', `exit ${code}`);
     }
     killChildren();
-    rmSync(work, { recursive: true, force: true });
   }
   process.exitCode = t.finish() ? 0 : 1;
 }

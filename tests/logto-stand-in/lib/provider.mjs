@@ -5,9 +5,7 @@ import * as JWT from 'oidc-provider/lib/helpers/jwt.js';
 import instance from 'oidc-provider/lib/helpers/weak_cache.js';
 
 import { adapterFor } from './adapter.mjs';
-import {
-  ORGANIZATION_RESOURCE, ORGANIZATION_ROLES_SCOPE, ORGANIZATIONS_SCOPE, organizationUrn,
-} from './directory.mjs';
+import { ORGANIZATION_RESOURCE, ORGANIZATION_ROLES_SCOPE, ORGANIZATIONS_SCOPE } from './directory.mjs';
 import { logtoErrorBodies, renderErrorAsJson } from './logto-errors.mjs';
 import { logoutPage, logoutSuccessPage } from './pages.mjs';
 import { allowedDuplicateParameters, parameters, refreshTokenHandler } from './refresh-token-grant.mjs';
@@ -108,13 +106,12 @@ function resourceServerInfo(directory, signingAlg) {
 }
 
 /**
- * Logto extra-token-claims.ts getExtraTokenClaimsForOrganizationApiResource: a resource token
- * asked for with organization_id carries that organization's id.
+ * Logto extra-token-claims.ts getExtraTokenClaimsForOrganizationApiResource: an access token
+ * asked for with both `resource` and `organization_id` carries the organization's id.
  */
 async function extraTokenClaims(ctx, token) {
   const organizationId = ctx.oidc.params?.organization_id;
   if (!organizationId || !ctx.oidc.params?.resource || token.kind !== 'AccessToken') return undefined;
-  if (token.aud === organizationUrn(organizationId)) return undefined;
   return { organization_id: String(organizationId) };
 }
 
