@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* A PKCE code verifier is 32 random bytes in base64url: 43 characters (RFC 7636 §4.1). */
+#define ORGDESK_PKCE_VERIFIER_BYTES  32
+#define ORGDESK_PKCE_VERIFIER_LENGTH 43
+
 /* Random values for the authorization request, from the TLS library's CSPRNG. */
 char *orgdesk_random_token_new     (gsize       n_bytes);
 char *orgdesk_pkce_verifier_new    (void);
