@@ -5,8 +5,793 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define G_LOG_DOMAIN "orgdesk-auth"
+
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+
+#include "orgdesk-auth-error.h"
 #include "orgdesk-token-store.h"
 
-/* PLACEHOLDER: being written. */
+/* Not APPLICATION_ID: a .Devel build must find the items of the stable one. */
+#define SCHEMA_APP_ID "io.github.orgdesk.Orgdesk"
+
+/* Long enough for a busy keyring; short enough that a keyring waiting for a
+ * password prompt nobody sees does not hang sign-in forever. */
+#define DEFAULT_TIMEOUT_SECONDS 10
+
+struct _OrgdeskTokenStore
+{
+  GObject  parent_instance;
+
+  char    *endpoint;
+  char    *client_id;
+  guint    timeout_seconds;
+};
+
+G_DEFINE_FINAL_TYPE (OrgdeskTokenStore, orgdesk_token_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ENDPOINT,
+  PROP_CLIENT_ID,
+  PROP_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef enum
+{
+  OPERATION_SAVE,
+  OPERATION_LOAD,
+  OPERATION_CLEAR,
+} OperationKind;
+
+/* State of one save/load/clear, kept as the GTask's data. */
+typedef struct
+{
+  OperationKind  kind;
+  GHashTable    *attributes;
+  char          *label;
+  SecretValue   *value;          /* the record, in libsecret's non-pageable memory */
+  SecretService *service;
+  SecretItem    *item;
+  char          *subject;
+
+  /* Cancelled by the caller's cancellable or by the timeout, whichever is first */
+  GCancellable  *cancellable;
+  GCancellable  *caller_cancellable;
+  gulong         caller_handler;
+  GSource       *timeout_source;
+  gboolean       timed_out;
+} Operation;
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.orgdesk.Orgdesk.Account", SECRET_SCHEMA_NONE,
+    {
+      { "app-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "subject", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static void
+stop_timeout (Operation *op)
+{
+  if (op->timeout_source != NULL)
+    g_source_destroy (op->timeout_source);
+  g_clear_pointer (&op->timeout_source, g_source_unref);
+}
+
+static void
+operation_free (Operation *op)
+{
+  stop_timeout (op);
+
+  if (op->caller_cancellable != NULL)
+    g_cancellable_disconnect (op->caller_cancellable, op->caller_handler);
+  g_clear_object (&op->caller_cancellable);
+  g_clear_object (&op->cancellable);
+
+  g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_clear_pointer (&op->value, secret_value_unref);
+  g_clear_object (&op->service);
+  g_clear_object (&op->item);
+  g_free (op->label);
+  g_free (op->subject);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Operation, operation_free)
+
+static GHashTable *
+build_attributes (OrgdeskTokenStore *self,
+                  const char        *subject)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (attributes, (char *) "app-id", g_strdup (SCHEMA_APP_ID));
+  g_hash_table_insert (attributes, (char *) "endpoint", g_strdup (self->endpoint));
+  g_hash_table_insert (attributes, (char *) "client-id", g_strdup (self->client_id));
+  if (subject != NULL)
+    g_hash_table_insert (attributes, (char *) "subject", g_strdup (subject));
+
+  return attributes;
+}
+
+static void
+on_caller_cancelled_cb (GCancellable *caller_cancellable,
+                        GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  Operation *op = user_data;
+
+  op->timed_out = TRUE;
+  g_cancellable_cancel (op->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static GTask *
+operation_new (OrgdeskTokenStore   *self,
+               OperationKind        kind,
+               const char          *subject,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(Operation) op = g_new0 (Operation, 1);
+
+  g_task_set_source_tag (task, source_tag);
+
+  op->kind = kind;
+  op->attributes = build_attributes (self, subject);
+  op->cancellable = g_cancellable_new ();
+
+  if (cancellable != NULL)
+    {
+      op->caller_cancellable = g_object_ref (cancellable);
+      op->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
+                                                  g_object_ref (op->cancellable), g_object_unref);
+    }
+
+  if (self->timeout_seconds > 0)
+    {
+      op->timeout_source = g_timeout_source_new_seconds (self->timeout_seconds);
+      g_source_set_callback (op->timeout_source, on_timeout_cb, op, NULL);
+      g_source_attach (op->timeout_source, g_task_get_context (task));
+    }
+
+  g_task_set_task_data (task, g_steal_pointer (&op), (GDestroyNotify) operation_free);
+  return task;
+}
+
+static GError *
+unavailable_error (const char *message)
+{
+  return g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE, message);
+}
+
+/* Every failure of the keyring itself is KEYRING_UNAVAILABLE, so the session can
+ * fall back to keeping tokens in memory; only the caller's cancel stays CANCELLED. */
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  Operation *op = g_task_get_task_data (task);
+  OrgdeskTokenStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) owned = error;
+  g_autofree char *message = NULL;
+
+  stop_timeout (op);
+
+  if (op->timed_out)
+    {
+      message = g_strdup_printf (ngettext ("The keyring did not answer within %u second",
+                                           "The keyring did not answer within %u seconds",
+                                           self->timeout_seconds),
+                                 self->timeout_seconds);
+      g_task_return_error (task, unavailable_error (message));
+    }
+  else if (g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           owned->domain == ORGDESK_AUTH_ERROR)
+    {
+      g_task_return_error (task, g_steal_pointer (&owned));
+    }
+  else
+    {
+      g_debug ("Keyring operation failed: %s", owned->message);
+      /* Translators: %s is a technical error from the Secret Service or D-Bus */
+      message = g_strdup_printf (_("The keyring is not available: %s"), owned->message);
+      g_task_return_error (task, unavailable_error (message));
+    }
+}
+
+static void
+return_boolean (GTask *task)
+{
+  stop_timeout (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+return_record (GTask *task,
+               char  *record)
+{
+  stop_timeout (g_task_get_task_data (task));
+  g_task_return_pointer (task, record, g_free);
+}
+
+static GError *
+locked_error (void)
+{
+  return unavailable_error (_("The keyring is locked; unlock it to stay signed in"));
+}
+
+static void
+on_stored_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      return;
+    }
+
+  g_debug ("Stored the account record in the keyring");
+  return_boolean (task);
+}
+
+static void
+on_cleared_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error means there was nothing to delete, which is fine. */
+  if (!secret_service_clear_finish (SECRET_SERVICE (source), result, &error) && error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  g_debug ("Cleared account records from the keyring");
+  return_boolean (task);
+}
+
+static void
+on_secret_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SecretValue) value = NULL;
+  GError *error = NULL;
+  const char *data;
+  gsize length;
+
+  if (!secret_item_load_secret_finish (SECRET_ITEM (source), result, &error))
+    {
+      return_error (task, error);
+      return;
+    }
+
+  /* NULL without an error: the item was locked again meanwhile. */
+  value = secret_item_get_secret (SECRET_ITEM (source));
+  if (value == NULL)
+    {
+      return_error (task, locked_error ());
+      return;
+    }
+
+  data = secret_value_get (value, &length);
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      return_error (task, g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                                               _("The keyring item of this account is not text")));
+      return;
+    }
+
+  g_debug ("Loaded the account record from the keyring");
+  return_record (task, g_strndup (data, length));
+}
+
+/* Of the unlocked items, the most recently modified one (one per account, but the
+ * user may have signed in with several accounts). */
+static SecretItem *
+choose_item (GList    *items,
+             gboolean *saw_locked)
+{
+  SecretItem *newest = NULL;
+
+  *saw_locked = FALSE;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretItem *item = l->data;
+
+      if (secret_item_get_locked (item))
+        *saw_locked = TRUE;
+      else if (newest == NULL || secret_item_get_modified (item) > secret_item_get_modified (newest))
+        newest = item;
+    }
+
+  return newest;
+}
+
+static void
+on_searched_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autolist(SecretItem) items = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  GError *error = NULL;
+  gboolean saw_locked;
+  SecretItem *item;
+
+  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  item = choose_item (items, &saw_locked);
+  if (item == NULL && saw_locked)
+    {
+      return_error (task, locked_error ());
+      return;
+    }
+  if (item == NULL)
+    {
+      return_record (task, NULL);
+      return;
+    }
+
+  attributes = secret_item_get_attributes (item);
+  op->subject = g_strdup (g_hash_table_lookup (attributes, "subject"));
+  op->item = g_object_ref (item);
+
+  secret_item_load_secret (op->item, op->cancellable, on_secret_loaded_cb, g_steal_pointer (&task));
+}
+
+static void
+run_operation (GTask            *task,
+               SecretCollection *collection)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  switch (op->kind)
+    {
+    case OPERATION_SAVE:
+      secret_service_store (op->service, get_schema (), op->attributes,
+                            g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
+                            op->label, op->value, op->cancellable, on_stored_cb, task);
+      break;
+
+    case OPERATION_LOAD:
+      secret_service_search (op->service, get_schema (), op->attributes, SECRET_SEARCH_ALL,
+                             op->cancellable, on_searched_cb, task);
+      break;
+
+    case OPERATION_CLEAR:
+      secret_service_clear (op->service, get_schema (), op->attributes,
+                            op->cancellable, on_cleared_cb, task);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* libsecret reports a locked collection as "nothing found" (and would try to prompt
+ * on a store), so look at the default collection before touching items. */
+static void
+on_default_collection_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SecretCollection) collection = NULL;
+  GError *error = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  if (collection == NULL)
+    {
+      return_error (task, unavailable_error (_("The keyring has no default collection")));
+      return;
+    }
+  if (secret_collection_get_locked (collection))
+    {
+      return_error (task, locked_error ());
+      return;
+    }
+
+  run_operation (g_steal_pointer (&task), collection);
+}
+
+static void
+on_service_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->service = secret_service_get_finish (result, &error);
+  if (op->service == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               op->cancellable, on_default_collection_cb, g_steal_pointer (&task));
+}
+
+static void
+start_operation (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  /* Transferring secrets needs a session; libsecret negotiates an encrypted one. */
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->cancellable, on_service_cb, task);
+}
+
+static void
+orgdesk_token_store_finalize (GObject *object)
+{
+  OrgdeskTokenStore *self = (OrgdeskTokenStore *)object;
+
+  g_free (self->endpoint);
+  g_free (self->client_id);
+
+  G_OBJECT_CLASS (orgdesk_token_store_parent_class)->finalize (object);
+}
+
+static void
+orgdesk_token_store_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  OrgdeskTokenStore *self = ORGDESK_TOKEN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENDPOINT:
+      g_value_set_string (value, self->endpoint);
+      break;
+
+    case PROP_CLIENT_ID:
+      g_value_set_string (value, self->client_id);
+      break;
+
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_seconds);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_token_store_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  OrgdeskTokenStore *self = ORGDESK_TOKEN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENDPOINT:
+      self->endpoint = g_value_dup_string (value);
+      break;
+
+    case PROP_CLIENT_ID:
+      self->client_id = g_value_dup_string (value);
+      break;
+
+    case PROP_TIMEOUT:
+      orgdesk_token_store_set_timeout (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_token_store_class_init (OrgdeskTokenStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = orgdesk_token_store_finalize;
+  object_class->get_property = orgdesk_token_store_get_property;
+  object_class->set_property = orgdesk_token_store_set_property;
+
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CLIENT_ID] =
+    g_param_spec_string ("client-id", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* 0 waits as long as libsecret does (D-Bus calls time out after 25 s, prompts never). */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, G_MAXUINT / 1000, DEFAULT_TIMEOUT_SECONDS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+orgdesk_token_store_init (OrgdeskTokenStore *self)
+{
+  self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
+}
+
+/**
+ * orgdesk_token_store_new:
+ * @endpoint: the Logto endpoint the accounts belong to
+ * @client_id: the application's client id at that endpoint
+ *
+ * Returns: (transfer full): a store for the accounts of @endpoint and @client_id
+ */
+OrgdeskTokenStore *
+orgdesk_token_store_new (const char *endpoint,
+                         const char *client_id)
+{
+  g_return_val_if_fail (endpoint != NULL && *endpoint != '\0', NULL);
+  g_return_val_if_fail (client_id != NULL && *client_id != '\0', NULL);
+
+  return g_object_new (ORGDESK_TYPE_TOKEN_STORE,
+                       "endpoint", endpoint,
+                       "client-id", client_id,
+                       NULL);
+}
+
+const char *
+orgdesk_token_store_get_endpoint (OrgdeskTokenStore *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), NULL);
+
+  return self->endpoint;
+}
+
+const char *
+orgdesk_token_store_get_client_id (OrgdeskTokenStore *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), NULL);
+
+  return self->client_id;
+}
+
+guint
+orgdesk_token_store_get_timeout (OrgdeskTokenStore *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), 0);
+
+  return self->timeout_seconds;
+}
+
+/**
+ * orgdesk_token_store_set_timeout:
+ * @self: a #OrgdeskTokenStore
+ * @timeout_seconds: how long an operation may take; 0 for no limit of our own
+ *
+ * An operation that takes longer fails with %ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE.
+ * Applies to operations started afterwards.
+ */
+void
+orgdesk_token_store_set_timeout (OrgdeskTokenStore *self,
+                                 guint              timeout_seconds)
+{
+  g_return_if_fail (ORGDESK_IS_TOKEN_STORE (self));
+  g_return_if_fail (timeout_seconds <= G_MAXUINT / 1000);
+
+  if (self->timeout_seconds == timeout_seconds)
+    return;
+
+  self->timeout_seconds = timeout_seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+/**
+ * orgdesk_token_store_save_async:
+ * @self: a #OrgdeskTokenStore
+ * @subject: the account's `sub`
+ * @record: the account record (UTF-8, opaque here)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the record is stored
+ * @user_data: data for @callback
+ *
+ * Stores @record as the secret of this account's item in the default collection,
+ * replacing the item the account had.
+ */
+void
+orgdesk_token_store_save_async (OrgdeskTokenStore   *self,
+                                const char          *subject,
+                                const char          *record,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *op;
+
+  g_return_if_fail (ORGDESK_IS_TOKEN_STORE (self));
+  g_return_if_fail (subject != NULL && *subject != '\0');
+  g_return_if_fail (record != NULL && g_utf8_validate (record, -1, NULL));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = operation_new (self, OPERATION_SAVE, subject, cancellable, callback, user_data,
+                        orgdesk_token_store_save_async);
+  op = g_task_get_task_data (task);
+  op->value = secret_value_new (record, -1, "text/plain");
+  /* Translators: %s is the address of the sign-in server, e.g. https://id.example.com */
+  op->label = g_strdup_printf (_("Orgdesk sign-in for %s"), self->endpoint);
+
+  start_operation (g_steal_pointer (&task));
+}
+
+/**
+ * orgdesk_token_store_save_finish:
+ * @self: a #OrgdeskTokenStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if stored; else %ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE (no Secret
+ *   Service, locked, no answer in time) or %G_IO_ERROR_CANCELLED
+ */
+gboolean
+orgdesk_token_store_save_finish (OrgdeskTokenStore  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == orgdesk_token_store_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * orgdesk_token_store_load_async:
+ * @self: a #OrgdeskTokenStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the record
+ * @user_data: data for @callback
+ *
+ * Looks up the account of this endpoint and client id (the most recently stored one
+ * if there are several).
+ */
+void
+orgdesk_token_store_load_async (OrgdeskTokenStore   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ORGDESK_IS_TOKEN_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = operation_new (self, OPERATION_LOAD, NULL, cancellable, callback, user_data,
+                        orgdesk_token_store_load_async);
+
+  start_operation (g_steal_pointer (&task));
+}
+
+/**
+ * orgdesk_token_store_load_finish:
+ * @self: a #OrgdeskTokenStore
+ * @result: the #GAsyncResult
+ * @subject: (out) (optional) (transfer full): the account's `sub`
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the record, or %NULL with no error when no
+ *   account is stored
+ */
+char *
+orgdesk_token_store_load_finish (OrgdeskTokenStore  *self,
+                                 GAsyncResult       *result,
+                                 char              **subject,
+                                 GError            **error)
+{
+  Operation *op;
+  char *record;
+
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == orgdesk_token_store_load_async, NULL);
+
+  op = g_task_get_task_data (G_TASK (result));
+  record = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (subject != NULL)
+    *subject = record != NULL ? g_strdup (op->subject) : NULL;
+
+  return record;
+}
+
+/**
+ * orgdesk_token_store_clear_async:
+ * @self: a #OrgdeskTokenStore
+ * @subject: (nullable): the account to forget, or %NULL for every account of this
+ *   endpoint and client id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Deletes the account's item.  Deleting nothing is not an error.
+ */
+void
+orgdesk_token_store_clear_async (OrgdeskTokenStore   *self,
+                                 const char          *subject,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ORGDESK_IS_TOKEN_STORE (self));
+  g_return_if_fail (subject == NULL || *subject != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = operation_new (self, OPERATION_CLEAR, subject, cancellable, callback, user_data,
+                        orgdesk_token_store_clear_async);
+
+  start_operation (g_steal_pointer (&task));
+}
+
+gboolean
+orgdesk_token_store_clear_finish (OrgdeskTokenStore  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == orgdesk_token_store_clear_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
