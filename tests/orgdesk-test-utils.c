@@ -36,17 +36,17 @@ on_timeout_cb (gpointer user_data)
 }
 
 /* One loop for both waiting helpers: iterate until @done says so or the time is up. */
-static void
-iterate_until (gboolean (*done) (gconstpointer data),
-               gconstpointer data,
-               guint         timeout_seconds)
+void
+orgdesk_test_wait_for_condition (OrgdeskTestCondition condition,
+                                 gconstpointer        data,
+                                 guint                timeout_seconds)
 {
   gboolean timed_out = FALSE;
   guint timeout_id;
 
   timeout_id = g_timeout_add_once (timeout_seconds * 1000, on_timeout_cb, &timed_out);
 
-  while (!done (data) && !timed_out)
+  while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
   if (timed_out)
@@ -71,7 +71,7 @@ void
 orgdesk_test_wait_until (gboolean *done,
                          guint     timeout_seconds)
 {
-  iterate_until (flag_is_set, done, timeout_seconds);
+  orgdesk_test_wait_for_condition (flag_is_set, done, timeout_seconds);
 }
 
 void
@@ -89,5 +89,25 @@ void
 orgdesk_test_wait_for_result (GAsyncResult **result,
                               guint          timeout_seconds)
 {
-  iterate_until (result_is_set, result, timeout_seconds);
+  orgdesk_test_wait_for_condition (result_is_set, result, timeout_seconds);
+}
+
+static gboolean
+pointer_is_null (gconstpointer data)
+{
+  return *(gpointer const *) data == NULL;
+}
+
+void
+orgdesk_test_finalize_eventually (gpointer object)
+{
+  gpointer weak = object;
+
+  g_assert_true (G_IS_OBJECT (object));
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+
+  /* Operations still running (a keyring write, an HTTP request) hold a reference
+   * until they complete; anything still alive after that is a leak. */
+  orgdesk_test_wait_for_condition (pointer_is_null, &weak, 30);
 }

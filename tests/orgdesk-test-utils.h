@@ -21,6 +21,13 @@ const char *orgdesk_test_require_service (const char *env_var);
 void        orgdesk_test_wait_until      (gboolean   *done,
                                           guint       timeout_seconds);
 
+typedef gboolean (*OrgdeskTestCondition) (gconstpointer data);
+
+/* Iterates the default main context until @condition holds; fails after the timeout. */
+void        orgdesk_test_wait_for_condition (OrgdeskTestCondition condition,
+                                             gconstpointer        data,
+                                             guint                timeout_seconds);
+
 /* Stores the GAsyncResult of a callback in the gpointer at @user_data. */
 void        orgdesk_test_store_result_cb (GObject      *source,
                                           GAsyncResult *result,
@@ -29,5 +36,9 @@ void        orgdesk_test_store_result_cb (GObject      *source,
 /* Runs the main context until the GAsyncResult pointed to by @result is set. */
 void        orgdesk_test_wait_for_result (GAsyncResult **result,
                                           guint          timeout_seconds);
+
+/* Drops the last reference the test holds on @object and waits until pending
+ * asynchronous work has released it too; fails the test if it never goes away. */
+void        orgdesk_test_finalize_eventually (gpointer object);
 
 G_END_DECLS

@@ -201,7 +201,6 @@ on_refreshed_id_token_verified_cb (GObject      *source,
       return;
     }
 
-  set_string (&self->id_token, orgdesk_token_response_get_id_token (self->in_flight->response));
   finish_in_flight (self, NULL);
 }
 
@@ -289,6 +288,11 @@ on_refreshed_cb (GObject      *source,
       return;
     }
 
+  /* The record keeps the newest ID token as the hint for sign-out; if it fails
+   * verification below, the grant is invalidated and the record deleted anyway. */
+  if (orgdesk_token_response_get_id_token (request->response) != NULL)
+    set_string (&self->id_token, orgdesk_token_response_get_id_token (request->response));
+
   rotated = orgdesk_token_response_get_refresh_token (request->response);
   if (rotated != NULL && g_strcmp0 (rotated, self->refresh_token) != 0)
     {
@@ -300,14 +304,32 @@ on_refreshed_cb (GObject      *source,
 }
 
 static void
-send_in_flight (OrgdeskGrant *self)
+on_discovered_for_request_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
 {
+  g_autoptr(OrgdeskGrant) self = user_data;
   TokenRequest *request = self->in_flight;
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_logto_client_discover_finish (self->client, result, &error))
+    {
+      finish_in_flight (self, error);
+      return;
+    }
 
   /* Never cancelled: abandoning a sent refresh would lose the rotated token. */
   orgdesk_logto_client_refresh_async (self->client, self->refresh_token,
                                       request->organization_id, request->resource,
                                       NULL, on_refreshed_cb, g_object_ref (self));
+}
+
+/* A resumed grant may ask before anything else discovered the token endpoint;
+ * discovery completes at once when it is already known. */
+static void
+send_in_flight (OrgdeskGrant *self)
+{
+  orgdesk_logto_client_discover_async (self->client, NULL, on_discovered_for_request_cb, g_object_ref (self));
 }
 
 static void

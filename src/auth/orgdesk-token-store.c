@@ -218,7 +218,8 @@ return_error (GTask  *task,
     }
   else
     {
-      g_debug ("Keyring operation failed: %s", owned->message);
+      g_debug ("Keyring operation failed: %s (%s, %d)", owned->message,
+               g_quark_to_string (owned->domain), owned->code);
       /* Translators: %s is a technical error from the Secret Service or D-Bus */
       message = g_strdup_printf (_("The keyring is not available: %s"), owned->message);
       g_task_return_error (task, unavailable_error (message));
@@ -283,6 +284,22 @@ on_cleared_cb (GObject      *source,
   return_boolean (task);
 }
 
+/* The item was deleted by someone else between two calls. */
+static gboolean
+is_vanished_item_error (const GError *error)
+{
+  g_autofree char *remote = NULL;
+
+  /* gnome-keyring answers calls on a deleted item's path with UnknownMethod. */
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD))
+    return TRUE;
+
+  remote = g_dbus_error_get_remote_error (error);
+  return g_strcmp0 (remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0;
+}
+
 static void
 on_secret_loaded_cb (GObject      *source,
                      GAsyncResult *result,
@@ -296,6 +313,14 @@ on_secret_loaded_cb (GObject      *source,
 
   if (!secret_item_load_secret_finish (SECRET_ITEM (source), result, &error))
     {
+      /* Deleted between the search and this read (a sign-out elsewhere): nothing is stored. */
+      if (is_vanished_item_error (error))
+        {
+          g_clear_error (&error);
+          return_record (task, NULL);
+          return;
+        }
+
       return_error (task, error);
       return;
     }
@@ -357,6 +382,13 @@ on_searched_cb (GObject      *source,
   SecretItem *item;
 
   items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL && is_vanished_item_error (error))
+    {
+      /* An item went away while the search looked at it: nothing is stored. */
+      g_clear_error (&error);
+      return_record (task, NULL);
+      return;
+    }
   if (error != NULL)
     {
       return_error (task, error);

@@ -1,0 +1,551 @@
+/* test-session.c: OrgdeskSession against the stand-in and a real keyring
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-auth-error.h"
+#include "orgdesk-session.h"
+#include "orgdesk-test-logto.h"
+#include "orgdesk-test-utils.h"
+
+static const char * const database_scopes[] = { "data:read", "data:write", NULL };
+
+typedef struct
+{
+  OrgdeskTokenStore *store;
+  OrgdeskSession    *session;
+  GPtrArray         *errors;
+  GPtrArray         *removed;
+  GPtrArray         *token_organizations;   /* organization_id of every database token seen */
+} Fixture;
+
+static void
+on_error_occurred_cb (OrgdeskSession *session,
+                      const GError   *error,
+                      Fixture        *fixture)
+{
+  g_ptr_array_add (fixture->errors, g_error_copy (error));
+}
+
+static void
+on_organization_removed_cb (OrgdeskSession      *session,
+                            OrgdeskOrganization *organization,
+                            Fixture             *fixture)
+{
+  g_ptr_array_add (fixture->removed, g_strdup (orgdesk_organization_get_id (organization)));
+}
+
+static void
+on_database_token_cb (OrgdeskSession *session,
+                      GParamSpec     *pspec,
+                      Fixture        *fixture)
+{
+  OrgdeskTokenResponse *token = orgdesk_session_get_database_token (session);
+  g_autoptr(OrgdeskJwt) jwt = NULL;
+
+  if (token == NULL)
+    return;
+
+  jwt = orgdesk_jwt_parse (orgdesk_token_response_get_access_token (token), NULL);
+  g_assert_nonnull (jwt);
+  g_ptr_array_add (fixture->token_organizations, g_strdup (orgdesk_jwt_get_string_claim (jwt, "organization_id")));
+}
+
+static OrgdeskSession *
+new_session (Fixture    *fixture,
+             const char *endpoint)
+{
+  g_autoptr(OrgdeskLogtoClient) client = orgdesk_logto_client_new (endpoint, ORGDESK_TEST_CLIENT_ID);
+  OrgdeskSession *session;
+
+  session = orgdesk_session_new (client, fixture->store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
+  g_signal_connect (session, "error-occurred", G_CALLBACK (on_error_occurred_cb), fixture);
+  g_signal_connect (session, "organization-removed", G_CALLBACK (on_organization_removed_cb), fixture);
+  g_signal_connect (session, "notify::database-token", G_CALLBACK (on_database_token_cb), fixture);
+
+  return session;
+}
+
+static void
+clear_store (OrgdeskTokenStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_token_store_clear_async (store, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  orgdesk_token_store_clear_finish (store, result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+load_record (OrgdeskTokenStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *record;
+
+  orgdesk_token_store_load_async (store, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  record = orgdesk_token_store_load_finish (store, result, NULL, &error);
+  g_assert_no_error (error);
+
+  return record;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *endpoint = orgdesk_test_logto_endpoint ();
+
+  fixture->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  fixture->removed = g_ptr_array_new_with_free_func (g_free);
+  fixture->token_organizations = g_ptr_array_new_with_free_func (g_free);
+
+  if (endpoint == NULL || orgdesk_test_require_service ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    return;
+
+  fixture->store = orgdesk_token_store_new (endpoint, ORGDESK_TEST_CLIENT_ID);
+  clear_store (fixture->store);
+  fixture->session = new_session (fixture, endpoint);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->session != NULL)
+    orgdesk_test_finalize_eventually (g_steal_pointer (&fixture->session));
+  g_clear_object (&fixture->store);
+  g_ptr_array_unref (fixture->errors);
+  g_ptr_array_unref (fixture->removed);
+  g_ptr_array_unref (fixture->token_organizations);
+}
+
+static gboolean
+has_database_token (gconstpointer data)
+{
+  OrgdeskSession *session = (OrgdeskSession *) data;
+
+  return !orgdesk_session_get_switching (session) && orgdesk_session_get_database_token (session) != NULL;
+}
+
+static gboolean
+is_settled (gconstpointer data)
+{
+  return !orgdesk_session_get_switching ((OrgdeskSession *) data);
+}
+
+static void
+sign_in (OrgdeskSession *session,
+         const char     *username)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_test_use_browser_as (username);
+  orgdesk_session_sign_in_async (session, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNING_IN);
+  orgdesk_test_wait_for_result (&result, 60);
+  g_assert_true (orgdesk_session_sign_in_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
+}
+
+static gboolean
+resume (OrgdeskSession  *session,
+        GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  orgdesk_session_resume_async (session, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 60);
+  return orgdesk_session_resume_finish (session, result, error);
+}
+
+static const char *
+organization_id_at (OrgdeskSession *session,
+                    guint           position)
+{
+  g_autoptr(OrgdeskOrganization) organization = g_list_model_get_item (orgdesk_session_get_organizations (session), position);
+
+  return orgdesk_organization_get_id (organization);
+}
+
+static void
+test_sign_in_and_resume (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(OrgdeskSession) resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  OrgdeskOrganization *active;
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  guint launches;
+  gint64 started;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL));
+  sign_in (fixture->session, "alice");
+
+  g_assert_cmpstr (orgdesk_user_get_display_name (orgdesk_session_get_user (fixture->session)), ==, "Alice Example");
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, 2);
+  /* The remembered organization wins over the first one. */
+  active = orgdesk_session_get_active_organization (fixture->session);
+  g_assert_cmpstr (orgdesk_organization_get_id (active), ==, orgdesk_test_fixture_organization_of ("alice", 1, NULL));
+  g_assert_cmpstr (orgdesk_organization_get_name (active), ==, "Globex");
+  g_assert_cmpstrv (orgdesk_organization_get_roles (active), ((const char *[]) { "member", NULL }));
+
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  g_assert_cmpstr (g_ptr_array_index (fixture->token_organizations, 0), ==, orgdesk_organization_get_id (active));
+  g_assert_true (orgdesk_session_get_persistent (fixture->session));
+
+  /* The keyring holds the current refresh token, nothing stale. */
+  record = load_record (fixture->store);
+  g_assert_nonnull (record);
+  {
+    g_autofree char *expected = orgdesk_grant_to_record (orgdesk_session_get_grant (fixture->session));
+    /* Compared without printing: the record holds tokens. */
+    g_assert_true (g_str_equal (record, expected));
+  }
+
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+  orgdesk_test_finalize_eventually (g_steal_pointer (&fixture->session));
+
+  /* A new start: no browser, the same account and organizations. */
+  launches = orgdesk_test_browser_launch_count ();
+  resumed = new_session (fixture, orgdesk_test_logto_endpoint ());
+  orgdesk_session_set_preferred_organization_id (resumed, acme);
+  started = g_get_monotonic_time ();
+  g_assert_true (resume (resumed, &error));
+  g_assert_no_error (error);
+  g_test_message ("resume from the keyring to a signed-in session: %.0f ms",
+                  (g_get_monotonic_time () - started) / 1000.0);
+  g_assert_cmpint (orgdesk_session_get_state (resumed), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
+  g_assert_false (orgdesk_session_get_offline (resumed));
+  g_assert_cmpuint (orgdesk_test_browser_launch_count (), ==, launches);
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (resumed)), ==, 2);
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (resumed)), ==, acme);
+  orgdesk_test_wait_for_condition (has_database_token, resumed, 30);
+
+  g_signal_handlers_disconnect_by_data (resumed, fixture);
+  orgdesk_test_finalize_eventually (g_steal_pointer (&resumed));
+}
+
+static void
+test_switch_organization (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  OrgdeskTokenResponse *token;
+  g_autoptr(OrgdeskJwt) jwt = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, acme);
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+
+  /* Only organizations from the session's own list can become active. */
+  g_assert_false (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("bob", 0, NULL)));
+  g_assert_false (orgdesk_session_set_active_organization_id (fixture->session, "'; DROP TABLE posts; --"));
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (fixture->session)), ==, acme);
+
+  /* Switch twice before the first token arrives: only the last one is kept. */
+  g_ptr_array_set_size (fixture->token_organizations, 0);
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, globex));
+  g_assert_true (orgdesk_session_get_switching (fixture->session));
+  g_assert_null (orgdesk_session_get_database_token (fixture->session));
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, acme));
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, globex));
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+
+  token = orgdesk_session_get_database_token (fixture->session);
+  jwt = orgdesk_jwt_parse (orgdesk_token_response_get_access_token (token), NULL);
+  g_assert_cmpstr (orgdesk_jwt_get_string_claim (jwt, "organization_id"), ==, globex);
+  g_assert_cmpstr (orgdesk_token_response_get_scope (token), ==, "data:read");
+  for (guint i = 0; i < fixture->token_organizations->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fixture->token_organizations, i), ==, globex);
+
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+static void
+test_no_organizations (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  if (fixture->session == NULL)
+    return;
+
+  sign_in (fixture->session, "carol");
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, 0);
+  g_assert_null (orgdesk_session_get_active_organization (fixture->session));
+  g_assert_false (orgdesk_session_get_switching (fixture->session));
+  g_assert_null (orgdesk_session_get_database_token (fixture->session));
+}
+
+static void
+test_sign_out (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *end_session_uri = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  sign_in (fixture->session, "bob");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  client = g_object_ref (orgdesk_session_get_client (fixture->session));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *current = orgdesk_grant_to_record (orgdesk_session_get_grant (fixture->session));
+
+    json_parser_load_from_data (parser, current, -1, NULL);
+    refresh_token = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "refresh_token"));
+  }
+  g_assert_true (orgdesk_test_token_is_active (client, refresh_token));
+
+  orgdesk_session_sign_out_async (fixture->session, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_session_sign_out_finish (fixture->session, result, &end_session_uri, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (orgdesk_session_get_user (fixture->session));
+  g_assert_null (orgdesk_session_get_active_organization (fixture->session));
+  g_assert_null (orgdesk_session_get_database_token (fixture->session));
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, 0);
+
+  record = load_record (fixture->store);
+  g_assert_null (record);
+  g_assert_false (orgdesk_test_token_is_active (client, refresh_token));
+
+  g_assert_nonnull (end_session_uri);
+  g_assert_nonnull (strstr (end_session_uri, "/oidc/session/end?id_token_hint="));
+  g_assert_nonnull (strstr (end_session_uri, "client_id=" ORGDESK_TEST_CLIENT_ID));
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+static void
+test_membership_removed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *dave_id = json_object_get_string_member (orgdesk_test_fixture_user ("dave"), "id");
+  g_autofree char *body = NULL;
+  g_autofree char *lost = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  guint before;
+
+  if (fixture->session == NULL)
+    return;
+
+  sign_in (fixture->session, "dave");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  before = g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session));
+  g_assert_cmpuint (before, >=, 60);
+
+  lost = g_strdup (organization_id_at (fixture->session, 5));
+  body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\"}", dave_id, lost);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/remove", body);
+
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, lost));
+  orgdesk_test_wait_for_condition (is_settled, fixture->session, 30);
+
+  g_assert_cmpuint (fixture->removed->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->removed, 0), ==, lost);
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, before - 1);
+  g_assert_null (orgdesk_session_find_organization (fixture->session, lost, NULL));
+  g_assert_nonnull (orgdesk_session_get_active_organization (fixture->session));
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (fixture->session)), !=, lost);
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/add", body);
+}
+
+static void
+test_grant_revoked_elsewhere (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *refresh_token = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  client = g_object_ref (orgdesk_session_get_client (fixture->session));
+
+  /* Someone ends the grant (an admin, another device's sign-out). */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *current = orgdesk_grant_to_record (orgdesk_session_get_grant (fixture->session));
+
+    json_parser_load_from_data (parser, current, -1, NULL);
+    refresh_token = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "refresh_token"));
+  }
+  orgdesk_logto_client_revoke_async (client, refresh_token, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_logto_client_revoke_finish (client, result, &error));
+
+  /* The next token request finds out: signed out, told why, keyring cleaned. */
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
+  orgdesk_test_wait_for_condition (is_settled, fixture->session, 30);
+
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+  g_assert_error ((GError *) g_ptr_array_index (fixture->errors, 0), ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+
+  /* The keyring item is removed asynchronously; give it a moment. */
+  for (guint i = 0; i < 50 && (record = load_record (fixture->store)) != NULL; i++)
+    {
+      g_clear_pointer (&record, g_free);
+      g_usleep (100 * 1000);
+    }
+  g_assert_null (record);
+}
+
+static void
+test_cancel_sign_in (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GUri) authorization = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GUri) redirect = NULL;
+  OrgdeskSignIn *attempt;
+
+  if (fixture->session == NULL)
+    return;
+
+  /* A wrong password: the browser never comes back, as when a user walks away. */
+  orgdesk_test_use_browser_as ("alice");
+  g_setenv ("ORGDESK_TEST_PASSWORD", "not-the-password", TRUE);
+  orgdesk_session_sign_in_async (fixture->session, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  attempt = orgdesk_session_get_sign_in (fixture->session);
+  g_assert_nonnull (attempt);
+  while (orgdesk_sign_in_get_authorization_uri (attempt) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  authorization = g_uri_parse (orgdesk_sign_in_get_authorization_uri (attempt), G_URI_FLAGS_ENCODED_QUERY, NULL);
+  params = g_uri_parse_params (g_uri_get_query (authorization), -1, "&", G_URI_PARAMS_NONE, NULL);
+  redirect = g_uri_parse (g_hash_table_lookup (params, "redirect_uri"), G_URI_FLAGS_NONE, NULL);
+  g_assert_cmpstr (g_uri_get_host (redirect), ==, "127.0.0.1");
+
+  orgdesk_session_cancel_sign_in (fixture->session);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_false (orgdesk_session_sign_in_finish (fixture->session, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (orgdesk_session_get_sign_in (fixture->session));
+  g_clear_error (&error);
+
+  /* The loopback port is closed again. */
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", g_uri_get_port (redirect), NULL, &error);
+  g_assert_null (connection);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+test_offline_start (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(OrgdeskLogtoClient) dead_client = NULL;
+  g_autoptr(OrgdeskTokenStore) dead_store = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(OrgdeskSession) session = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Port 9 (discard) on loopback: nothing answers. */
+  const char *dead_endpoint = "http://127.0.0.1:9";
+  const char *userinfo = "{\"sub\":\"l8za4p7ilvu0\",\"name\":\"Alice Example\",\"email\":\"alice@example.test\","
+                         "\"organization_roles\":[\"orga:admin\"],"
+                         "\"organization_data\":[{\"id\":\"orga\",\"name\":\"Acme Corporation\",\"description\":\"\"},"
+                         "{\"id\":\"orgb\",\"name\":\"Globex\",\"description\":\"Widgets\"}]}";
+
+  if (fixture->session == NULL)
+    return;
+
+  /* What an earlier run left in the keyring for a Logto that is now unreachable. */
+  dead_client = orgdesk_logto_client_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
+  dead_store = orgdesk_token_store_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
+  grant = orgdesk_grant_new (dead_client, dead_store, "l8za4p7ilvu0", "saved-refresh-token", NULL);
+  json_parser_load_from_data (parser, userinfo, -1, NULL);
+  orgdesk_grant_set_resume_data (grant, json_node_get_object (json_parser_get_root (parser)));
+  orgdesk_grant_save_async (grant, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_grant_save_finish (grant, result, &error));
+
+  session = orgdesk_session_new (dead_client, dead_store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
+  g_signal_connect (session, "error-occurred", G_CALLBACK (on_error_occurred_cb), fixture);
+  orgdesk_session_set_preferred_organization_id (session, "orgb");
+  g_assert_true (resume (session, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
+  g_assert_true (orgdesk_session_get_offline (session));
+  g_assert_cmpstr (orgdesk_user_get_display_name (orgdesk_session_get_user (session)), ==, "Alice Example");
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (session)), ==, 2);
+  g_assert_cmpstr (orgdesk_organization_get_name (orgdesk_session_get_active_organization (session)), ==, "Globex");
+  orgdesk_test_wait_for_condition (is_settled, session, 30);
+  g_assert_cmpuint (fixture->errors->len, >=, 1);
+  g_assert_error ((GError *) g_ptr_array_index (fixture->errors, 0), ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE);
+
+  /* The saved sign-in survives an offline start. */
+  g_clear_object (&result);
+  orgdesk_token_store_load_async (dead_store, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  {
+    g_autofree char *record = orgdesk_token_store_load_finish (dead_store, result, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (record);
+    g_assert_nonnull (strstr (record, "saved-refresh-token"));
+  }
+
+  clear_store (dead_store);
+  g_signal_handlers_disconnect_by_data (session, fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/orgdesk/session/sign-in-and-resume", test_sign_in_and_resume);
+  ADD ("/orgdesk/session/switch-organization", test_switch_organization);
+  ADD ("/orgdesk/session/no-organizations", test_no_organizations);
+  ADD ("/orgdesk/session/sign-out", test_sign_out);
+  ADD ("/orgdesk/session/membership-removed", test_membership_removed);
+  ADD ("/orgdesk/session/grant-revoked-elsewhere", test_grant_revoked_elsewhere);
+  ADD ("/orgdesk/session/cancel-sign-in", test_cancel_sign_in);
+  ADD ("/orgdesk/session/offline-start", test_offline_start);
+#undef ADD
+
+  return g_test_run ();
+}
