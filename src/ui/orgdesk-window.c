@@ -49,6 +49,15 @@ struct _OrgdeskWindow
   GtkLabel             *user_email_label;
 };
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 G_DEFINE_FINAL_TYPE (OrgdeskWindow, orgdesk_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* Following the session {{{ */
@@ -391,13 +400,12 @@ static void
 orgdesk_window_constructed (GObject *object)
 {
   OrgdeskWindow *self = ORGDESK_WINDOW (object);
-  OrgdeskApplication *application = ORGDESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   GtkPopover *popover;
 
   G_OBJECT_CLASS (orgdesk_window_parent_class)->constructed (object);
 
-  self->session = g_object_ref (orgdesk_application_get_session (application));
-  self->settings = g_object_ref (orgdesk_application_get_settings (application));
+  g_assert (ORGDESK_IS_SESSION (self->session));
+  g_assert (G_IS_SETTINGS (self->settings));
 
   popover = gtk_menu_button_get_popover (self->primary_menu_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), create_user_box (self), "user");
@@ -424,6 +432,29 @@ orgdesk_window_dispose (GObject *object)
 }
 
 static void
+orgdesk_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  OrgdeskWindow *self = ORGDESK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 orgdesk_window_class_init (OrgdeskWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -432,7 +463,16 @@ orgdesk_window_class_init (OrgdeskWindowClass *klass)
 
   object_class->constructed = orgdesk_window_constructed;
   object_class->dispose = orgdesk_window_dispose;
+  object_class->set_property = orgdesk_window_set_property;
   window_class->close_request = orgdesk_window_close_request;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ORGDESK_TYPE_SESSION,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, toast_overlay);
@@ -472,7 +512,11 @@ orgdesk_window_new (OrgdeskApplication *application)
 {
   g_return_val_if_fail (ORGDESK_IS_APPLICATION (application), NULL);
 
-  return g_object_new (ORGDESK_TYPE_WINDOW, "application", application, NULL);
+  return g_object_new (ORGDESK_TYPE_WINDOW,
+                       "application", application,
+                       "session", orgdesk_application_get_session (application),
+                       "settings", orgdesk_application_get_settings (application),
+                       NULL);
 }
 
 /**
