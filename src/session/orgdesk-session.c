@@ -90,6 +90,8 @@ G_DEFINE_ENUM_TYPE (OrgdeskSessionState, orgdesk_session_state,
 
 G_DEFINE_FINAL_TYPE (OrgdeskSession, orgdesk_session, G_TYPE_OBJECT)
 
+static void choose_active_organization (OrgdeskSession *self);
+
 /* State {{{ */
 
 static void
@@ -193,6 +195,7 @@ on_database_token_cb (GObject      *source,
 
       if (orgdesk_session_find_organization (self, orgdesk_organization_get_id (removed), &position) != NULL)
         g_list_store_remove (self->organizations, position);
+      choose_active_organization (self);
       orgdesk_grant_forget_organization (self->grant, orgdesk_organization_get_id (removed));
       g_signal_emit (self, signals[ORGANIZATION_REMOVED], 0, removed);
       return;
@@ -282,16 +285,6 @@ choose_active_organization (OrgdeskSession *self)
   set_active_organization (self, choice);
 }
 
-static void
-on_organizations_changed_cb (OrgdeskSession *self,
-                             guint           position,
-                             guint           removed,
-                             guint           added,
-                             GListModel     *model)
-{
-  choose_active_organization (self);
-}
-
 /* }}} */
 
 /* Profile: user and organizations from userinfo {{{ */
@@ -318,6 +311,8 @@ apply_userinfo (OrgdeskSession  *self,
   g_list_store_splice (self->organizations, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->organizations)),
                        organizations->pdata, organizations->len);
+  /* Only after the list's own listeners (the selector) have seen the change. */
+  choose_active_organization (self);
 
   return TRUE;
 }
@@ -462,6 +457,7 @@ clear_signed_in_state (OrgdeskSession *self)
   update_persistent (self);
 
   g_list_store_remove_all (self->organizations);
+  choose_active_organization (self);
   if (g_set_object (&self->user, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
 
@@ -1164,8 +1160,6 @@ static void
 orgdesk_session_init (OrgdeskSession *self)
 {
   self->organizations = g_list_store_new (ORGDESK_TYPE_ORGANIZATION);
-  g_signal_connect_object (self->organizations, "items-changed",
-                           G_CALLBACK (on_organizations_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* }}} */

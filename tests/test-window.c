@@ -1,0 +1,311 @@
+/* test-window.c: the application and its window, in a real window under Xvfb
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "orgdesk-application.h"
+#include "orgdesk-test-logto.h"
+#include "orgdesk-test-utils.h"
+#include "orgdesk-window.h"
+
+/* One application for the whole run, as a user has it: the subtests follow one
+ * another (signed out → signed in → switching → signed out). */
+static OrgdeskApplication *app;
+static OrgdeskWindow *window;
+
+static OrgdeskSession *
+session (void)
+{
+  return orgdesk_application_get_session (app);
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkDropDown *
+selector (void)
+{
+  return GTK_DROP_DOWN (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+}
+
+static gboolean
+page_is (gconstpointer data)
+{
+  return g_strcmp0 (orgdesk_window_get_visible_page (window), data) == 0;
+}
+
+static gboolean
+database_token_ready (gconstpointer data)
+{
+  return !orgdesk_session_get_switching (session ()) && orgdesk_session_get_database_token (session ()) != NULL;
+}
+
+static void
+save_screenshot (const char *name)
+{
+  const char *directory = g_getenv ("ORGDESK_TEST_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (directory == NULL)
+    return;
+
+  /* Let pending layout and drawing happen first. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  g_assert_cmpint (width, >, 0);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static void
+test_starts_signed_out (void)
+{
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_test_wait_for_condition (page_is, "signed-out", 30);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Orgdesk");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-in"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "organization"));
+  save_screenshot ("window-signed-out.png");
+}
+
+static void
+test_sign_in (void)
+{
+  g_autoptr(OrgdeskOrganization) first = NULL;
+  GtkDropDown *dropdown;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_test_use_browser_as ("alice");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-in", NULL);
+  g_assert_cmpstr (orgdesk_window_get_visible_page (window), ==, "waiting");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "cancel-sign-in"));
+
+  orgdesk_test_wait_for_condition (page_is, "organization", 60);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  save_screenshot ("window-signed-in.png");
+
+  /* The selector lists the user's organizations by name; it agrees with the title. */
+  dropdown = selector ();
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_drop_down_get_enable_search (dropdown));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 2);
+  first = g_list_model_get_item (gtk_drop_down_get_model (dropdown), 0);
+  g_assert_true (gtk_drop_down_get_selected_item (dropdown) == (gpointer) orgdesk_session_get_active_organization (session ()));
+  {
+    g_autofree char *title = g_strdup_printf ("%s – Orgdesk", orgdesk_organization_get_name (orgdesk_session_get_active_organization (session ())));
+
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+  }
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
+}
+
+static void
+assert_shows_organization (const char *organization_id)
+{
+  OrgdeskOrganization *active = orgdesk_session_get_active_organization (session ());
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "organization");
+  g_autofree char *title = NULL;
+
+  g_assert_cmpstr (orgdesk_organization_get_id (active), ==, organization_id);
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, organization_id);
+  g_assert_true (gtk_drop_down_get_selected_item (selector ()) == (gpointer) active);
+  title = g_strdup_printf ("%s – Orgdesk", orgdesk_organization_get_name (active));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+}
+
+static void
+test_switch_from_action (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
+  assert_shows_organization (globex);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read");
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  assert_shows_organization (acme);
+
+  /* Not in the list: nothing changes. */
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization",
+                                      g_variant_new_string (orgdesk_test_fixture_organization_of ("bob", 0, NULL)));
+  assert_shows_organization (acme);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read data:write");
+}
+
+static void
+test_switch_from_selector_and_keyboard (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  guint position;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_session_find_organization (session (), globex, &position);
+  gtk_drop_down_set_selected (selector (), position);
+  assert_shows_organization (globex);
+
+  /* Ctrl+Page Down / Up walk the list, wrapping around. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-organization", NULL));
+  assert_shows_organization (acme);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-organization", NULL));
+  assert_shows_organization (globex);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  save_screenshot ("window-switched.png");
+}
+
+static void
+test_sign_out (void)
+{
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  orgdesk_test_wait_for_condition (page_is, "signed-out", 30);
+  g_assert_null (orgdesk_session_get_user (session ()));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Orgdesk");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-in"));
+  save_screenshot ("window-signed-out-again.png");
+}
+
+static void
+test_many_organizations (void)
+{
+  GtkDropDown *dropdown;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_test_use_browser_as ("dave");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-in", NULL);
+  orgdesk_test_wait_for_condition (page_is, "organization", 60);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+
+  dropdown = selector ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 60);
+  g_assert_true (gtk_drop_down_get_enable_search (dropdown));
+  save_screenshot ("window-60-organizations.png");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  orgdesk_test_wait_for_condition (page_is, "signed-out", 30);
+}
+
+static void
+clear_keyring (void)
+{
+  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_token_store_clear_async (store, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  orgdesk_token_store_clear_finish (store, result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+start_application (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+
+  g_settings_set_string (settings, "logto-endpoint", orgdesk_test_logto_endpoint ());
+  g_settings_set_string (settings, "last-organization-id", "");
+  clear_keyring ();
+
+  /* Not unique: the tests must not meet a running Orgdesk on the bus. */
+  app = g_object_new (ORGDESK_TYPE_APPLICATION,
+                      "application-id", APPLICATION_ID ".WindowTest",
+                      "flags", G_APPLICATION_NON_UNIQUE,
+                      "resource-base-path", "/io/github/orgdesk/Orgdesk",
+                      NULL);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = ORGDESK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* Screenshots show the page, not a crossfade between two. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/orgdesk/window/starts-signed-out", test_starts_signed_out);
+  g_test_add_func ("/orgdesk/window/sign-in", test_sign_in);
+  g_test_add_func ("/orgdesk/window/switch-from-action", test_switch_from_action);
+  g_test_add_func ("/orgdesk/window/switch-from-selector-and-keyboard", test_switch_from_selector_and_keyboard);
+  g_test_add_func ("/orgdesk/window/sign-out", test_sign_out);
+  g_test_add_func ("/orgdesk/window/many-organizations", test_many_organizations);
+
+  if (orgdesk_test_logto_endpoint () != NULL)
+    start_application ();
+
+  status = g_test_run ();
+
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  /* Without g_application_run() there is no shutdown to unexport the actions,
+   * and the D-Bus exporter keeps a reference: unref, don't wait for finalize. */
+  g_clear_object (&app);
+
+  return status;
+}
