@@ -11,6 +11,7 @@
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-grant.h"
+#include "orgdesk-json.h"
 
 /*
  * OrgdeskGrant owns the refresh token of one signed-in account.  Logto rotates the
@@ -537,10 +538,8 @@ orgdesk_grant_new_from_record (OrgdeskLogtoClient  *client,
                                const char          *record,
                                GError             **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) object = NULL;
   OrgdeskGrant *self;
-  JsonObject *object;
-  JsonNode *root;
   JsonNode *resume;
   const char *subject;
   const char *refresh_token;
@@ -548,12 +547,11 @@ orgdesk_grant_new_from_record (OrgdeskLogtoClient  *client,
   g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (client), NULL);
   g_return_val_if_fail (record != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, record, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root) ||
-      json_object_get_int_member_with_default ((object = json_node_get_object (root)), "version", 0) != RECORD_VERSION ||
-      (subject = json_object_get_string_member_with_default (object, "subject", NULL)) == NULL ||
-      (refresh_token = json_object_get_string_member_with_default (object, "refresh_token", NULL)) == NULL)
+  object = orgdesk_json_parse_object (record, -1);
+  if (object == NULL ||
+      json_object_get_int_member_with_default (object, "version", 0) != RECORD_VERSION ||
+      (subject = orgdesk_json_get_string (object, "subject")) == NULL ||
+      (refresh_token = orgdesk_json_get_string (object, "refresh_token")) == NULL)
     {
       g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                            "The saved sign-in could not be read");
@@ -561,7 +559,7 @@ orgdesk_grant_new_from_record (OrgdeskLogtoClient  *client,
     }
 
   self = orgdesk_grant_new (client, store, subject, refresh_token,
-                            json_object_get_string_member_with_default (object, "id_token", NULL));
+                            orgdesk_json_get_string (object, "id_token"));
   self->persistent = store != NULL;
 
   resume = json_object_get_member (object, "resume");

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-json.h"
 #include "orgdesk-logto-client.h"
 
 /* Nothing Orgdesk reads from Logto comes near this; a larger body is hostile. */
@@ -147,19 +148,10 @@ read_response (OrgdeskLogtoClient  *self,
 static JsonObject *
 parse_json_object (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, data != NULL ? data : "", length, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  return json_object_ref (json_node_get_object (root));
+  return orgdesk_json_parse_object (data != NULL ? data : "", length);
 }
 
 /* Maps an OAuth error response (RFC 6749 §5.2, plus Logto's 403s) to our codes. */
@@ -174,8 +166,8 @@ token_endpoint_error (guint   status,
 
   if (object != NULL)
     {
-      code = json_object_get_string_member_with_default (object, "error", NULL);
-      description = sanitize_server_text (json_object_get_string_member_with_default (object, "error_description", NULL));
+      code = orgdesk_json_get_string (object, "error");
+      description = sanitize_server_text (orgdesk_json_get_string (object, "error_description"));
     }
 
   if (g_strcmp0 (code, "invalid_grant") == 0)
@@ -803,7 +795,7 @@ on_userinfo_cb (GObject      *source,
 
   if (status != SOUP_STATUS_OK ||
       (object = parse_json_object (body)) == NULL ||
-      json_object_get_string_member_with_default (object, "sub", NULL) == NULL)
+      orgdesk_json_get_string (object, "sub") == NULL)
     {
       g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                                "The userinfo endpoint sent no usable profile (HTTP %u)", status);

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-json.h"
 #include "orgdesk-oidc-configuration.h"
 
 struct _OrgdeskOidcConfiguration
@@ -103,7 +104,7 @@ read_endpoint (JsonObject  *object,
                char       **out,
                GError     **error)
 {
-  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+  const char *value = orgdesk_json_get_string (object, name);
 
   if (value == NULL && !required)
     return TRUE;
@@ -163,26 +164,22 @@ orgdesk_oidc_configuration_new_from_data (const char  *json,
                                           GError     **error)
 {
   g_autoptr(OrgdeskOidcConfiguration) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *object;
-  JsonNode *root;
+  g_autoptr(JsonObject) object = NULL;
   JsonNode *iss_supported;
 
   g_return_val_if_fail (expected_issuer != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, length, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  object = orgdesk_json_parse_object (json, length);
+  if (object == NULL)
     {
       g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                            "The discovery document is not a JSON object");
       return NULL;
     }
 
-  object = json_node_get_object (root);
   self = g_object_new (ORGDESK_TYPE_OIDC_CONFIGURATION, NULL);
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "issuer", NULL), expected_issuer) != 0)
+  if (g_strcmp0 (orgdesk_json_get_string (object, "issuer"), expected_issuer) != 0)
     {
       g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                            "The discovery document names another issuer");

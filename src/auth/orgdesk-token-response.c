@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-json.h"
 #include "orgdesk-token-response.h"
 
 /* Servers send a lifetime; without one, assume a short one rather than forever. */
@@ -55,21 +56,16 @@ orgdesk_token_response_init (OrgdeskTokenResponse *self)
 {
 }
 
-/* Returns a copy of an optional string member; FALSE if present with another type. */
+/* Copies an optional string member; FALSE if present with another type. */
 static gboolean
 take_optional_string (JsonObject  *object,
                       const char  *name,
                       char       **out)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (orgdesk_json_has_wrong_type (object, name, G_TYPE_STRING))
     return FALSE;
 
-  *out = g_strdup (json_node_get_string (node));
+  *out = g_strdup (orgdesk_json_get_string (object, name));
   return TRUE;
 }
 
@@ -115,24 +111,20 @@ orgdesk_token_response_new_from_data (const char  *json,
                                       GError     **error)
 {
   g_autoptr(OrgdeskTokenResponse) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) object = NULL;
   g_autofree char *token_type = NULL;
-  JsonObject *object;
-  JsonNode *root;
   gint64 expires_in;
 
   g_return_val_if_fail (json != NULL || length == 0, NULL);
 
-  if (!json_parser_load_from_data (parser, json, length, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  object = orgdesk_json_parse_object (json, length);
+  if (object == NULL)
     {
       g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                            "The token endpoint did not answer with a JSON object");
       return NULL;
     }
 
-  object = json_node_get_object (root);
   self = g_object_new (ORGDESK_TYPE_TOKEN_RESPONSE, NULL);
 
   if (!take_optional_string (object, "access_token", &self->access_token) ||

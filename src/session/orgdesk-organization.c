@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "orgdesk-json.h"
 #include "orgdesk-organization.h"
 
 /* One Logto organization the user belongs to, with the user's roles in it. */
@@ -165,18 +166,6 @@ orgdesk_organization_dup_roles_label (OrgdeskOrganization *self)
   return g_strjoinv (", ", self->roles);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* Logto lists roles as "<organization id>:<role name>" in organization_roles. */
 static GStrv
 roles_for (JsonObject *userinfo,
@@ -244,14 +233,14 @@ orgdesk_organizations_from_userinfo (JsonObject *userinfo)
         continue;
 
       object = json_node_get_object (element);
-      id = string_member (object, "id");
+      id = orgdesk_json_get_string (object, "id");
       if (id == NULL || *id == '\0' || !g_hash_table_add (seen, (gpointer) id))
         continue;
 
       roles = roles_for (userinfo, id);
       g_ptr_array_add (organizations,
-                       orgdesk_organization_new (id, string_member (object, "name"),
-                                                 string_member (object, "description"),
+                       orgdesk_organization_new (id, orgdesk_json_get_string (object, "name"),
+                                                 orgdesk_json_get_string (object, "description"),
                                                  (const char * const *) roles));
     }
 

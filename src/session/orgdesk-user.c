@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "orgdesk-json.h"
 #include "orgdesk-user.h"
 
 /* The signed-in person, as Logto's userinfo describes them. */
@@ -104,18 +105,6 @@ orgdesk_user_init (OrgdeskUser *self)
 {
 }
 
-static char *
-dup_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return g_strdup (json_node_get_string (node));
-}
-
 /**
  * orgdesk_user_new_from_userinfo:
  * @userinfo: Logto's userinfo response (or the saved copy of it)
@@ -130,10 +119,10 @@ orgdesk_user_new_from_userinfo (JsonObject *userinfo)
   g_return_val_if_fail (userinfo != NULL, NULL);
 
   self = g_object_new (ORGDESK_TYPE_USER, NULL);
-  self->subject = dup_string_member (userinfo, "sub");
-  self->username = dup_string_member (userinfo, "username");
-  self->email = dup_string_member (userinfo, "email");
-  self->display_name = dup_string_member (userinfo, "name");
+  self->subject = g_strdup (orgdesk_json_get_string (userinfo, "sub"));
+  self->username = g_strdup (orgdesk_json_get_string (userinfo, "username"));
+  self->email = g_strdup (orgdesk_json_get_string (userinfo, "email"));
+  self->display_name = g_strdup (orgdesk_json_get_string (userinfo, "name"));
 
   if (self->subject == NULL || *self->subject == '\0')
     {
