@@ -84,7 +84,14 @@ read_expires_in (JsonObject *object,
   if (type == G_TYPE_INT64)
     *expires_in = json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
-    *expires_in = (gint64) json_node_get_double (node);
+    {
+      double value = json_node_get_double (node);
+
+      /* Range-check before the cast: converting 1e300 to an integer is undefined. */
+      if (!(value > 0 && value <= MAX_EXPIRES_IN_SECONDS))
+        return FALSE;
+      *expires_in = (gint64) value;
+    }
   else
     return FALSE;
 

@@ -1,0 +1,337 @@
+/* test-responses.c: what Orgdesk makes of well-formed, malformed and hostile
+ * answers from an identity provider
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "orgdesk-auth-error.h"
+#include "orgdesk-logto-client.h"
+#include "orgdesk-oidc-configuration.h"
+#include "orgdesk-organization.h"
+#include "orgdesk-test-utils.h"
+#include "orgdesk-token-response.h"
+#include "orgdesk-user.h"
+
+#define ISSUER "http://127.0.0.1:3001/oidc"
+
+/* Token responses {{{ */
+
+static void
+test_token_response_good (void)
+{
+  const char *json = "{\"access_token\":\"at\",\"expires_in\":3600,\"id_token\":\"it\",\"refresh_token\":\"rt\","
+                     "\"scope\":\"openid offline_access\",\"token_type\":\"Bearer\"}";
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = orgdesk_token_response_new_from_data (json, strlen (json), 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_token_response_get_access_token (response), ==, "at");
+  g_assert_cmpstr (orgdesk_token_response_get_refresh_token (response), ==, "rt");
+  g_assert_cmpstr (orgdesk_token_response_get_id_token (response), ==, "it");
+  g_assert_cmpstr (orgdesk_token_response_get_scope (response), ==, "openid offline_access");
+  g_assert_cmpint (orgdesk_token_response_get_expires_at (response), ==, 4600);
+}
+
+static void
+test_token_response_bad (void)
+{
+  static const char *cases[] = {
+    "",
+    "not json",
+    "[1,2]",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\"",                       /* truncated */
+    "{\"token_type\":\"Bearer\"}",                                              /* no access token */
+    "{\"access_token\":\"\",\"token_type\":\"Bearer\"}",                        /* empty */
+    "{\"access_token\":42,\"token_type\":\"Bearer\"}",                          /* wrong type */
+    "{\"access_token\":\"at\"}",                                                /* no token type */
+    "{\"access_token\":\"at\",\"token_type\":\"mac\"}",                         /* not bearer */
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":\"3600\"}",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":-5}",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":1e300}",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"refresh_token\":{}}",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"id_token\":[\"x\"]}",
+    "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"scope\":true}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(OrgdeskTokenResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = orgdesk_token_response_new_from_data (cases[i], strlen (cases[i]), 1000, &error);
+      g_assert_null (response);
+      g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+      /* The message never echoes what the server sent. */
+      g_assert_null (strstr (error->message, "\"at\""));
+    }
+}
+
+/* }}} */
+
+/* Discovery documents {{{ */
+
+static char *
+discovery_document (const char *issuer,
+                    const char *token_endpoint,
+                    const char *extra)
+{
+  return g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
+                          "\"token_endpoint\":\"%s\",\"userinfo_endpoint\":\"%s/me\","
+                          "\"jwks_uri\":\"%s/jwks\",\"end_session_endpoint\":\"%s/session/end\","
+                          "\"revocation_endpoint\":\"%s/token/revocation\"%s}",
+                          issuer, issuer, token_endpoint, issuer, issuer, issuer, issuer, extra);
+}
+
+static void
+test_discovery_good (void)
+{
+  g_autofree char *json = discovery_document (ISSUER, ISSUER "/token",
+                                              ",\"code_challenge_methods_supported\":[\"S256\"],"
+                                              "\"authorization_response_iss_parameter_supported\":true");
+  g_autoptr(OrgdeskOidcConfiguration) configuration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  configuration = orgdesk_oidc_configuration_new_from_data (json, strlen (json), ISSUER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_oidc_configuration_get_token_endpoint (configuration), ==, ISSUER "/token");
+  g_assert_true (orgdesk_oidc_configuration_get_iss_parameter_supported (configuration));
+}
+
+static void
+test_discovery_bad (void)
+{
+  struct { const char *issuer; const char *token_endpoint; const char *extra; } cases[] = {
+    { "http://127.0.0.1:3001/other", ISSUER "/token", "" },                      /* another issuer */
+    { ISSUER "/", ISSUER "/token", "" },                                          /* not exactly equal */
+    { ISSUER, "http://evil.example/token", "" },                                  /* clear text off-host */
+    { ISSUER, "javascript:alert(1)", "" },
+    { ISSUER, "https://user:pw@logto.example/token", "" },                        /* credentials in URI */
+    { ISSUER, ISSUER "/token", ",\"code_challenge_methods_supported\":[\"plain\"]" },
+    { ISSUER, ISSUER "/token", ",\"code_challenge_methods_supported\":\"S256\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = discovery_document (cases[i].issuer, cases[i].token_endpoint, cases[i].extra);
+      g_autoptr(OrgdeskOidcConfiguration) configuration = NULL;
+      g_autoptr(GError) error = NULL;
+
+      configuration = orgdesk_oidc_configuration_new_from_data (json, strlen (json), ISSUER, &error);
+      g_assert_null (configuration);
+      g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+    }
+}
+
+static void
+test_uri_acceptable (void)
+{
+  g_assert_true (orgdesk_oidc_uri_is_acceptable ("https://logto.example.com/oidc/token"));
+  g_assert_true (orgdesk_oidc_uri_is_acceptable ("http://127.0.0.1:3001/oidc"));
+  g_assert_true (orgdesk_oidc_uri_is_acceptable ("http://localhost:3001/oidc"));
+  g_assert_true (orgdesk_oidc_uri_is_acceptable ("http://[::1]:3001/oidc"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable ("http://logto.example.com/oidc"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable ("http://127.0.0.1.evil.example/oidc"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable ("ftp://logto.example.com/"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable ("https:///no-host"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable ("https://logto.example.com/#fragment"));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable (""));
+  g_assert_false (orgdesk_oidc_uri_is_acceptable (NULL));
+}
+
+/* }}} */
+
+/* Userinfo: user and organizations {{{ */
+
+static JsonObject *
+parse (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_organizations_from_userinfo (void)
+{
+  g_autoptr(JsonObject) userinfo = parse (
+    "{\"sub\":\"u1\",\"organization_roles\":[\"a:admin\",\"a:billing\",\"b:member\",\"ab:member\",42,\"c:\",\":x\"],"
+    "\"organization_data\":["
+    "  {\"id\":\"a\",\"name\":\"Acme\",\"description\":\"Anvils\"},"
+    "  {\"id\":\"b\",\"name\":null,\"description\":7},"
+    "  {\"id\":\"a\",\"name\":\"Duplicate\"},"
+    "  {\"name\":\"No id\"},"
+    "  {\"id\":\"\",\"name\":\"Empty id\"},"
+    "  \"not an object\","
+    "  {\"id\":\"<script>\",\"name\":\"\\u003cb\\u003eBold\\u003c/b\\u003e; DROP TABLE x\"}"
+    "]}");
+  g_autoptr(GPtrArray) organizations = orgdesk_organizations_from_userinfo (userinfo);
+  OrgdeskOrganization *acme, *nameless, *hostile;
+
+  g_assert_cmpuint (organizations->len, ==, 3);
+  acme = g_ptr_array_index (organizations, 0);
+  g_assert_cmpstr (orgdesk_organization_get_name (acme), ==, "Acme");
+  g_assert_cmpstrv (orgdesk_organization_get_roles (acme), ((const char *[]) { "admin", "billing", NULL }));
+
+  /* A missing name shows the id; a description of the wrong type is empty. */
+  nameless = g_ptr_array_index (organizations, 1);
+  g_assert_cmpstr (orgdesk_organization_get_name (nameless), ==, "b");
+  g_assert_cmpstr (orgdesk_organization_get_description (nameless), ==, "");
+  g_assert_cmpstrv (orgdesk_organization_get_roles (nameless), ((const char *[]) { "member", NULL }));
+
+  /* Hostile strings stay data. */
+  hostile = g_ptr_array_index (organizations, 2);
+  g_assert_cmpstr (orgdesk_organization_get_name (hostile), ==, "<b>Bold</b>; DROP TABLE x");
+  g_assert_cmpuint (g_strv_length ((char **) orgdesk_organization_get_roles (hostile)), ==, 0);
+}
+
+static void
+test_organizations_absent (void)
+{
+  g_autoptr(JsonObject) without = parse ("{\"sub\":\"u1\"}");
+  g_autoptr(JsonObject) wrong = parse ("{\"sub\":\"u1\",\"organization_data\":{\"id\":\"a\"}}");
+  g_autoptr(GPtrArray) none = orgdesk_organizations_from_userinfo (without);
+  g_autoptr(GPtrArray) also_none = orgdesk_organizations_from_userinfo (wrong);
+
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (also_none->len, ==, 0);
+}
+
+static void
+test_user_from_userinfo (void)
+{
+  g_autoptr(JsonObject) full = parse ("{\"sub\":\"u1\",\"name\":\"Alice\",\"username\":\"alice\",\"email\":\"a@example.test\"}");
+  g_autoptr(JsonObject) unnamed = parse ("{\"sub\":\"u2\",\"name\":null,\"username\":\"bob\"}");
+  g_autoptr(JsonObject) no_sub = parse ("{\"name\":\"Nobody\"}");
+  g_autoptr(JsonObject) numeric_sub = parse ("{\"sub\":12}");
+  g_autoptr(OrgdeskUser) alice = orgdesk_user_new_from_userinfo (full);
+  g_autoptr(OrgdeskUser) bob = orgdesk_user_new_from_userinfo (unnamed);
+
+  g_assert_cmpstr (orgdesk_user_get_display_name (alice), ==, "Alice");
+  g_assert_cmpstr (orgdesk_user_get_email (alice), ==, "a@example.test");
+  g_assert_cmpstr (orgdesk_user_get_display_name (bob), ==, "bob");
+  g_assert_null (orgdesk_user_get_email (bob));
+  g_assert_null (orgdesk_user_new_from_userinfo (no_sub));
+  g_assert_null (orgdesk_user_new_from_userinfo (numeric_sub));
+}
+
+/* }}} */
+
+/* A hostile server on the loopback interface {{{ */
+
+typedef struct
+{
+  SoupServer *server;
+  char       *endpoint;
+  const char *discovery;   /* what the discovery document path answers */
+  guint       status;
+  gsize       padding;     /* make the body this large */
+} HostileServer;
+
+static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  HostileServer *hostile = user_data;
+  GString *body = g_string_new (hostile->discovery);
+
+  while (body->len < hostile->padding)
+    g_string_append_c (body, ' ');
+
+  soup_server_message_set_status (message, hostile->status, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                    body->str, body->len);
+  g_string_free (body, FALSE);
+}
+
+static void
+hostile_server_start (HostileServer *hostile)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  hostile->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (hostile->server, NULL, on_request_cb, hostile, NULL);
+  soup_server_listen_local (hostile->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (hostile->server);
+  hostile->endpoint = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+hostile_server_stop (HostileServer *hostile)
+{
+  soup_server_disconnect (hostile->server);
+  g_clear_object (&hostile->server);
+  g_clear_pointer (&hostile->endpoint, g_free);
+}
+
+static GError *
+discover_against (HostileServer *hostile)
+{
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  hostile_server_start (hostile);
+  client = orgdesk_logto_client_new (hostile->endpoint, "orgdesk-desktop");
+  orgdesk_logto_client_discover_async (client, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_false (orgdesk_logto_client_discover_finish (client, result, &error));
+  g_assert_null (orgdesk_logto_client_get_configuration (client));
+  hostile_server_stop (hostile);
+
+  return error;
+}
+
+static void
+test_hostile_discovery (void)
+{
+  struct { const char *body; guint status; gsize padding; } cases[] = {
+    { "{\"issuer\":\"http://127.0.0.1:1/oidc\"", 200, 0 },   /* truncated */
+    { "{}", 500, 0 },                                         /* a 500 */
+    { "<html>Bad gateway</html>", 502, 0 },
+    { "[]", 200, 0 },
+    { "{}", 200, 2 * 1024 * 1024 },                          /* oversized */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      HostileServer hostile = { .discovery = cases[i].body, .status = cases[i].status, .padding = cases[i].padding };
+      g_autoptr(GError) error = discover_against (&hostile);
+
+      g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+    }
+}
+
+/* }}} */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/orgdesk/responses/token/good", test_token_response_good);
+  g_test_add_func ("/orgdesk/responses/token/bad", test_token_response_bad);
+  g_test_add_func ("/orgdesk/responses/discovery/good", test_discovery_good);
+  g_test_add_func ("/orgdesk/responses/discovery/bad", test_discovery_bad);
+  g_test_add_func ("/orgdesk/responses/discovery/uri-acceptable", test_uri_acceptable);
+  g_test_add_func ("/orgdesk/responses/discovery/hostile-server", test_hostile_discovery);
+  g_test_add_func ("/orgdesk/responses/userinfo/organizations", test_organizations_from_userinfo);
+  g_test_add_func ("/orgdesk/responses/userinfo/no-organizations", test_organizations_absent);
+  g_test_add_func ("/orgdesk/responses/userinfo/user", test_user_from_userinfo);
+
+  return g_test_run ();
+}
