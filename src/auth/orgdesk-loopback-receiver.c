@@ -29,6 +29,14 @@
 #define CONTENT_SECURITY_POLICY \
   "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+/* The page's only style, allowed by its hash in the Content-Security-Policy. */
+static const char page_style[] =
+  "body{font-family:Cantarell,'Noto Sans',sans-serif;background:#fafafa;color:#2e3436;"
+  "display:flex;min-height:90vh;align-items:center;justify-content:center;text-align:center}"
+  "main{max-width:32em;padding:2em}h1{font-weight:800;font-size:1.6em}"
+  "p{color:#5e5c64;line-height:1.5}"
+  "@media(prefers-color-scheme:dark){body{background:#242424;color:#fff}p{color:#c0bfbc}}";
+
 struct _OrgdeskLoopbackReceiver
 {
   GObject     parent_instance;
@@ -193,6 +201,28 @@ finish_with_error (OrgdeskLoopbackReceiver *self,
   deliver_outcome (self);
 }
 
+static const char *
+content_security_policy (void)
+{
+  static char *policy;
+
+  /* Built once, on the main thread, the only one the receiver runs on. */
+  if (policy == NULL)
+    {
+      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      guint8 digest[32];
+      gsize length = sizeof digest;
+      g_autofree char *hash = NULL;
+
+      g_checksum_update (checksum, (const guchar *) page_style, strlen (page_style));
+      g_checksum_get_digest (checksum, digest, &length);
+      hash = g_base64_encode (digest, length);
+      policy = g_strdup_printf ("%s; style-src 'sha256-%s'", CONTENT_SECURITY_POLICY, hash);
+    }
+
+  return policy;
+}
+
 static void
 set_common_headers (SoupServerMessage *msg)
 {
@@ -200,7 +230,7 @@ set_common_headers (SoupServerMessage *msg)
 
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  soup_message_headers_replace (headers, "Content-Security-Policy", content_security_policy ());
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
 }
 
@@ -236,9 +266,9 @@ respond_page (SoupServerMessage *msg,
   page = g_strdup_printf ("<!DOCTYPE html>\n"
                           "<html><head><meta charset=\"utf-8\">"
                           "<meta name=\"viewport\" content=\"width=device-width\">"
-                          "<title>%s</title></head>\n"
-                          "<body><h1>%s</h1><p>%s</p></body></html>\n",
-                          escaped_heading, escaped_heading, escaped_text);
+                          "<title>%s</title><style>%s</style></head>\n"
+                          "<body><main><h1>%s</h1><p>%s</p></main></body></html>\n",
+                          escaped_heading, page_style, escaped_heading, escaped_text);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8",
