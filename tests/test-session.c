@@ -530,6 +530,72 @@ test_offline_start (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (session, fixture);
 }
 
+/* Runs in a subprocess on a private bus that has no Secret Service at all. */
+static void
+keyring_unavailable_child (void)
+{
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskTokenStore) store = NULL;
+  g_autoptr(OrgdeskSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { 0 };
+
+  g_test_dbus_up (bus);
+  fixture.errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  fixture.removed = g_ptr_array_new_with_free_func (g_free);
+  fixture.token_organizations = g_ptr_array_new_with_free_func (g_free);
+
+  client = orgdesk_logto_client_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
+  store = orgdesk_token_store_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
+  session = orgdesk_session_new (client, store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
+  g_signal_connect (session, "error-occurred", G_CALLBACK (on_error_occurred_cb), &fixture);
+
+  /* Start-up: nothing to resume, and the user is told why. */
+  g_assert_false (resume (session, &error));
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE);
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_clear_error (&error);
+
+  /* Signing in still works, for this run only. */
+  sign_in (session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, session, 30);
+  g_assert_false (orgdesk_session_get_persistent (session));
+  g_assert_cmpuint (fixture.errors->len, >=, 1);
+  g_assert_error ((GError *) g_ptr_array_index (fixture.errors, 0), ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE);
+
+  /* Sign-out still revokes; the missing keyring is reported, not fatal. */
+  orgdesk_session_sign_out_async (session, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  orgdesk_session_sign_out_finish (session, result, NULL, NULL);
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+
+  g_signal_handlers_disconnect_by_data (session, &fixture);
+  g_ptr_array_unref (fixture.errors);
+  g_ptr_array_unref (fixture.removed);
+  g_ptr_array_unref (fixture.token_organizations);
+  g_clear_object (&session);
+  g_clear_object (&store);
+  g_test_dbus_down (bus);
+}
+
+static void
+test_keyring_unavailable (void)
+{
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  if (g_test_subprocess ())
+    {
+      keyring_unavailable_child ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -546,6 +612,7 @@ main (int   argc,
   ADD ("/orgdesk/session/cancel-sign-in", test_cancel_sign_in);
   ADD ("/orgdesk/session/offline-start", test_offline_start);
 #undef ADD
+  g_test_add_func ("/orgdesk/session/keyring-unavailable", test_keyring_unavailable);
 
   return g_test_run ();
 }

@@ -232,7 +232,7 @@ on_rotated_token_saved_cb (GObject      *source,
   if (!orgdesk_token_store_save_finish (ORGDESK_TOKEN_STORE (source), result, &error))
     {
       /* Keep working with the token in memory; the session says it is not kept. */
-      g_warning ("Could not keep the rotated refresh token in the keyring: %s", error->message);
+      g_message ("Could not keep the rotated refresh token in the keyring: %s", error->message);
       set_persistent (self, FALSE);
     }
   else
@@ -875,7 +875,7 @@ on_token_revoked_cb (GObject      *source,
 
   /* An unreachable Logto must not keep the user signed in on this computer. */
   if (!orgdesk_logto_client_revoke_finish (ORGDESK_LOGTO_CLIENT (source), result, &error))
-    g_warning ("Could not revoke the refresh token: %s", error->message);
+    g_message ("Could not revoke the refresh token: %s", error->message);
 
   clear_record (task);
 }

@@ -327,7 +327,7 @@ on_grant_saved_cb (GObject      *source,
 
   if (!orgdesk_grant_save_finish (ORGDESK_GRANT (source), result, &error))
     {
-      g_warning ("Sign-in is kept for this session only: %s", error->message);
+      g_message ("Sign-in is kept for this session only: %s", error->message);
       report_error (self, error);
     }
 
@@ -473,7 +473,7 @@ on_stale_record_cleared_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!orgdesk_token_store_clear_finish (ORGDESK_TOKEN_STORE (source), result, &error))
-    g_warning ("Could not delete the expired sign-in from the keyring: %s", error->message);
+    g_message ("Could not delete the expired sign-in from the keyring: %s", error->message);
 }
 
 /* The grant was revoked or expired at Logto: the keyring record is worthless now. */

@@ -50,7 +50,7 @@ show_error (OrgdeskApplication *self,
   if (window != NULL)
     orgdesk_window_show_error (window, error);
   else
-    g_warning ("%s", error->message);
+    g_message ("%s", error->message);
 }
 
 static void
