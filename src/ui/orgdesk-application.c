@@ -281,6 +281,15 @@ on_resumed_cb (GObject      *source,
     show_error (self, error);
 }
 
+/* Back online after an offline start: try Logto again without waiting for Retry. */
+static void
+on_network_changed_cb (OrgdeskApplication *self,
+                       gboolean            available)
+{
+  if (available && orgdesk_session_get_offline (self->session))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "reconnect", NULL);
+}
+
 static OrgdeskSession *
 create_session (GSettings *settings)
 {
@@ -319,6 +328,8 @@ orgdesk_application_startup (GApplication *application)
   g_signal_connect_object (self->session, "notify::active-organization",
                            G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "error-occurred", G_CALLBACK (on_session_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (on_network_changed_cb), self, G_CONNECT_SWAPPED);
   update_actions (self);
 
   orgdesk_session_resume_async (self->session, self->cancellable, on_resumed_cb, g_object_ref (self));
