@@ -236,7 +236,7 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   OrgdeskApplication *self = user_data;
-  static const char *developers[] = { "The Orgdesk developers", NULL };
+  const char *developers[] = { _("The Orgdesk developers"), NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,

@@ -29,9 +29,9 @@ orgdesk_error_text (const GError *error)
     case ORGDESK_AUTH_ERROR_ACCESS_DENIED:
       return _("You no longer have access to this organization");
     case ORGDESK_AUTH_ERROR_INSUFFICIENT_SCOPE:
-      return _("The sign-in does not allow this. Please sign in again.");
+      return _("Your sign-in does not include permission for this. Please sign in again.");
     case ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED:
-      return _("Sign-in was declined");
+      return _("The sign-in was declined");
     case ORGDESK_AUTH_ERROR_TIMED_OUT:
       return _("Sign-in took too long. Please try again.");
     case ORGDESK_AUTH_ERROR_NOT_CONFIGURED:

@@ -197,7 +197,7 @@ on_dropdown_selected_cb (OrgdeskWindow *self)
   GListModel *organizations;
   guint selected;
 
-  if (self->syncing_selector)
+  if (self->syncing_selector || orgdesk_session_get_active_organization (self->session) == NULL)
     return;
 
   organizations = orgdesk_session_get_organizations (self->session);
