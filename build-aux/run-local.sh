@@ -1,0 +1,181 @@
+#!/bin/bash
+# run-local.sh: build Orgdesk's development flavour and run it against a local
+# Logto stand-in, in your own desktop session (your browser, your keyring).
+#
+# Copyright 2026 The Orgdesk authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: build-aux/run-local.sh [ORGDESK-OPTION...]
+#
+#   1. installs what is needed (build-aux/setup-debian.sh, with sudo unless
+#      root), again only when that script or tests/package-lock.json changed;
+#   2. builds _build-local with -Ddevelopment=true (app id
+#      io.github.orgdesk.Orgdesk.Devel, its own settings and keyring items);
+#   3. starts the Logto stand-in (tests/logto-stand-in) on 127.0.0.1, on the
+#      port the kernel chose the first time if it is still free;
+#   4. sets the Devel app's logto-endpoint to it (never the stable app's
+#      settings) and runs _build-local/src/orgdesk;
+#   5. stops the stand-in when the app exits or on Ctrl+C.
+#
+# Environment:
+#   ORGDESK_SKIP_SETUP=1     never run setup-debian.sh
+#   ORGDESK_RUN_HEADLESS=1   without DISPLAY/WAYLAND_DISPLAY, run the app under
+#                            xvfb-run (and dbus-run-session if there is no bus)
+
+set -euo pipefail
+
+me=run-local.sh
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+cd "$srcdir"
+
+build=_build-local
+app_id=io.github.orgdesk.Orgdesk.Devel
+headless=0
+
+say () { printf '%s: %s\n' "$me" "$*" >&2; }
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  if [ "${ORGDESK_RUN_HEADLESS:-0}" != 1 ]; then
+    say "no display: neither DISPLAY nor WAYLAND_DISPLAY is set."
+    say "Run this from a terminal in your desktop session, or set ORGDESK_RUN_HEADLESS=1"
+    say "to run the app on a virtual X server (xvfb-run), e.g. for screenshots."
+    exit 1
+  fi
+  headless=1
+fi
+
+# 1. Dependencies: only when never done for this build or when what they come
+#    from changed (apt and npm take a while even when nothing is missing).
+stamp=$build/.setup-stamp
+want_stamp=$(cat build-aux/setup-debian.sh tests/package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "${ORGDESK_SKIP_SETUP:-0}" != 1 ] &&
+   { [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ] || [ ! -d tests/node_modules/oidc-provider ]; }; then
+  say "installing dependencies (build-aux/setup-debian.sh)…"
+  build-aux/setup-debian.sh
+  mkdir -p "$build"
+  echo "$want_stamp" > "$stamp"
+fi
+
+# 2. The development build.
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" -Ddevelopment=true
+fi
+meson compile -C "$build"
+
+if ! grep -q "\"$app_id\"" "$build/config.h"; then
+  say "$build is not a development build; remove it and run me again"
+  exit 1
+fi
+
+# The app is single-instance: a second copy would only raise the running one,
+# which talks to a stand-in that is about to be replaced.
+if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+     --method org.freedesktop.DBus.NameHasOwner "$app_id" 2>/dev/null | grep -q true; then
+  say "Orgdesk (Devel) is already running; quit it (Ctrl+Q) and run me again"
+  exit 1
+fi
+
+# 3. The Logto stand-in.
+work=$(mktemp -d "${TMPDIR:-/tmp}/orgdesk-local.XXXXXX")
+logto_pid=
+
+cleanup ()
+{
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  if [ -n "$logto_pid" ]; then
+    kill "$logto_pid" 2>/dev/null || true
+    wait "$logto_pid" 2>/dev/null || true
+    say "stopped the Logto stand-in"
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+start_stand_in ()
+{
+  local port=$1 i
+  rm -f "$work/logto.json"
+  node tests/logto-stand-in/server.mjs --port "$port" --ready-file "$work/logto.json" \
+    > "$build/logto-stand-in.log" 2>&1 &
+  logto_pid=$!
+  for i in $(seq 1 300); do
+    [ -s "$work/logto.json" ] && return 0
+    if ! kill -0 "$logto_pid" 2>/dev/null; then
+      wait "$logto_pid" 2>/dev/null || true
+      logto_pid=
+      return 1
+    fi
+    sleep 0.1
+  done
+  say "the Logto stand-in did not start within 30 s; see $build/logto-stand-in.log"
+  exit 1
+}
+
+# The kernel picks the port the first time; later runs ask for the same one, so
+# the endpoint (and with it the app's keyring item) stays the same.
+port_file=$build/logto-stand-in.port
+last_port=$(cat "$port_file" 2>/dev/null || true)
+case $last_port in *[!0-9]* | '') last_port=0 ;; esac
+if ! start_stand_in "$last_port"; then
+  if [ "$last_port" = 0 ] || ! start_stand_in 0; then
+    say "the Logto stand-in did not start:"
+    cat "$build/logto-stand-in.log" >&2
+    exit 1
+  fi
+fi
+endpoint=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/logto.json")
+echo "${endpoint##*:}" > "$port_file"
+
+# 4. Point the Devel app at it.  Its schema lives in the build directory; with no
+#    working dconf, gsettings would keep the value in memory only, so then both
+#    gsettings and the app use the keyfile backend (~/.config/glib-2.0/settings).
+export GSETTINGS_SCHEMA_DIR=$srcdir/$build/data
+gsettings_check=$(gsettings set $app_id logto-endpoint "'$endpoint'" 2>&1 &&
+                  gsettings get $app_id logto-endpoint 2>&1) || true
+if [ "$(printf '%s\n' "$gsettings_check" | tail -n 1)" != "'$endpoint'" ] ||
+   printf '%s' "$gsettings_check" | grep -qi "memory"; then
+  export GSETTINGS_BACKEND=keyfile
+  gsettings set $app_id logto-endpoint "'$endpoint'"
+  say "no working dconf here: using GSETTINGS_BACKEND=keyfile"
+fi
+
+cat <<EOF
+
+  Logto stand-in: $endpoint   (log: $build/logto-stand-in.log)
+
+  Sign in as (username / password):
+    alice / alice-password   two organizations (admin of Acme Corporation, member of Globex)
+    bob   / bob-password     one organization (member of Initech)
+    carol / carol-password   no organization
+    dave  / dave-password    60 organizations (try the selector's search)
+
+  The stand-in keeps everything in memory. A session Orgdesk kept in the keyring
+  from an earlier run is unknown to this one, so Orgdesk says that your session
+  has ended: sign in again.
+
+  Starting Orgdesk (Devel). Quit it (Ctrl+Q) or press Ctrl+C here to stop.
+
+EOF
+
+# 5. The app, in the foreground.
+app=("$srcdir/$build/src/orgdesk" "$@")
+rc=0
+if [ $headless = 1 ]; then
+  say "ORGDESK_RUN_HEADLESS=1: running on a virtual X server (xvfb-run)"
+  # No GL and no accessibility bus there; libadwaita need not ask a portal.
+  export GSK_RENDERER=${GSK_RENDERER:-cairo} ADW_DISABLE_PORTAL=1 GTK_A11Y=none NO_AT_BRIDGE=1
+  if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+    xvfb-run -a -s '-screen 0 1280x800x24' "${app[@]}" || rc=$?
+  else
+    dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' "${app[@]}" || rc=$?
+  fi
+else
+  "${app[@]}" || rc=$?
+fi
+exit $rc
