@@ -20,7 +20,7 @@ packages=(
   # data validation
   desktop-file-utils appstream flatpak-builder
   # services and test tools
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
+  xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer
   chromium imagemagick python3
 )

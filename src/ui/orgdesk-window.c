@@ -183,9 +183,18 @@ update_organization (OrgdeskWindow *self)
   update_title (self);
 }
 
+/* While the list changes, the selector moves its selection by itself (to the
+ * first item, say); that is not the user choosing an organization. */
+static void
+on_organizations_changing_cb (OrgdeskWindow *self)
+{
+  self->syncing_selector = TRUE;
+}
+
 static void
 on_organizations_changed_cb (OrgdeskWindow *self)
 {
+  self->syncing_selector = FALSE;
   sync_selector (self);
   update_page (self);
 }
@@ -197,7 +206,7 @@ on_dropdown_selected_cb (OrgdeskWindow *self)
   GListModel *organizations;
   guint selected;
 
-  if (self->syncing_selector || orgdesk_session_get_active_organization (self->session) == NULL)
+  if (self->syncing_selector)
     return;
 
   organizations = orgdesk_session_get_organizations (self->session);
@@ -369,9 +378,14 @@ connect_session (OrgdeskWindow *self)
 {
   g_autoptr(GtkExpression) name = NULL;
 
+  /* Connected around the selector's own handler: before it, and after it. */
+  g_signal_connect_object (orgdesk_session_get_organizations (self->session), "items-changed",
+                           G_CALLBACK (on_organizations_changing_cb), self, G_CONNECT_SWAPPED);
   name = gtk_property_expression_new (ORGDESK_TYPE_ORGANIZATION, NULL, "name");
   gtk_drop_down_set_expression (self->organization_dropdown, name);
   gtk_drop_down_set_model (self->organization_dropdown, orgdesk_session_get_organizations (self->session));
+  g_signal_connect_object (orgdesk_session_get_organizations (self->session), "items-changed",
+                           G_CALLBACK (on_organizations_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   g_object_bind_property (self->session, "offline", self->offline_revealer, "reveal-child", G_BINDING_SYNC_CREATE);
 
@@ -382,8 +396,6 @@ connect_session (OrgdeskWindow *self)
   g_signal_connect_object (self->session, "notify::database-token", G_CALLBACK (update_database_row), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::offline", G_CALLBACK (update_database_row), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "organization-removed", G_CALLBACK (on_organization_removed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (orgdesk_session_get_organizations (self->session), "items-changed",
-                           G_CALLBACK (on_organizations_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* Follow whichever sign-in attempt is current. */
   self->sign_in_signals = g_signal_group_new (ORGDESK_TYPE_SIGN_IN);
