@@ -80,6 +80,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/orgdesk-local.XXXXXX")
 logto_pid=
 
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup ()
 {
   local rc=$?
@@ -90,7 +91,7 @@ cleanup ()
     say "stopped the Logto stand-in"
   fi
   rm -rf "$work"
-  exit $rc
+  exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -99,12 +100,12 @@ trap 'exit 129' HUP
 
 start_stand_in ()
 {
-  local port=$1 i
+  local port=$1
   rm -f "$work/logto.json"
   node tests/logto-stand-in/server.mjs --port "$port" --ready-file "$work/logto.json" \
     > "$build/logto-stand-in.log" 2>&1 &
   logto_pid=$!
-  for i in $(seq 1 300); do
+  for _ in $(seq 1 300); do
     [ -s "$work/logto.json" ] && return 0
     if ! kill -0 "$logto_pid" 2>/dev/null; then
       wait "$logto_pid" 2>/dev/null || true

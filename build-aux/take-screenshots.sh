@@ -75,8 +75,8 @@ action_enabled ()
 
 wait_for ()
 {
-  local what=$1 i
-  for i in $(seq 1 300); do
+  local what=$1
+  for _ in $(seq 1 300); do
     if action_enabled "$what"; then
       return 0
     fi
