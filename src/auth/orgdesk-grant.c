@@ -880,6 +880,27 @@ on_token_revoked_cb (GObject      *source,
   clear_record (task);
 }
 
+/* After an offline start nothing was discovered yet; Logto may be back by now. */
+static void
+on_discovered_for_revoke_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  GTask *task = user_data;
+  OrgdeskGrant *self = g_task_get_source_object (task);
+  const char *refresh_token = g_object_get_data (G_OBJECT (task), "orgdesk-refresh-token");
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_logto_client_discover_finish (self->client, result, &error))
+    {
+      g_message ("Could not revoke the refresh token: %s", error->message);
+      clear_record (task);
+      return;
+    }
+
+  orgdesk_logto_client_revoke_async (self->client, refresh_token, NULL, on_token_revoked_cb, task);
+}
+
 /**
  * orgdesk_grant_revoke_async:
  * @self: a #OrgdeskGrant
@@ -917,7 +938,8 @@ orgdesk_grant_revoke_async (OrgdeskGrant        *self,
       return;
     }
 
-  orgdesk_logto_client_revoke_async (self->client, refresh_token, NULL, on_token_revoked_cb, task);
+  g_object_set_data_full (G_OBJECT (task), "orgdesk-refresh-token", g_steal_pointer (&refresh_token), g_free);
+  orgdesk_logto_client_discover_async (self->client, NULL, on_discovered_for_revoke_cb, task);
 }
 
 gboolean

@@ -104,6 +104,21 @@ transport_error (GError *error)
   return mapped;
 }
 
+/* Every request but discovery needs the discovered endpoints (and keys); without
+ * them @task fails at once, and is consumed. */
+static gboolean
+require_discovery (OrgdeskLogtoClient *self,
+                   GTask              *task)
+{
+  if (self->configuration != NULL && self->jwks != NULL)
+    return TRUE;
+
+  g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
+                           "The identity provider has not been discovered yet");
+  g_object_unref (task);
+  return FALSE;
+}
+
 /* Sends @message; the task's callback gets it back through read_response(). */
 static void
 send_message (OrgdeskLogtoClient  *self,
@@ -553,12 +568,9 @@ post_to_token_endpoint (OrgdeskLogtoClient *self,
 {
   g_autoptr(SoupMessage) message = NULL;
 
-  if (self->configuration == NULL)
+  if (!require_discovery (self, task))
     {
       g_string_free (form, TRUE);
-      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
-                               "The identity provider has not been discovered yet");
-      g_object_unref (task);
       return;
     }
 
@@ -723,13 +735,8 @@ orgdesk_logto_client_verify_id_token_async (OrgdeskLogtoClient  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_logto_client_verify_id_token_async);
 
-  if (self->configuration == NULL || self->jwks == NULL)
-    {
-      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
-                               "The identity provider has not been discovered yet");
-      g_object_unref (task);
-      return;
-    }
+  if (!require_discovery (self, task))
+    return;
 
   jwt = orgdesk_jwt_parse (id_token, &error);
   if (jwt != NULL && verify_id_token (self, jwt, nonce, &error))
@@ -823,13 +830,8 @@ orgdesk_logto_client_fetch_userinfo_async (OrgdeskLogtoClient  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_logto_client_fetch_userinfo_async);
 
-  if (self->configuration == NULL)
-    {
-      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_FAILED,
-                               "The identity provider has not been discovered yet");
-      g_object_unref (task);
-      return;
-    }
+  if (!require_discovery (self, task))
+    return;
 
   message = soup_message_new (SOUP_METHOD_GET, orgdesk_oidc_configuration_get_userinfo_endpoint (self->configuration));
   authorization = g_strconcat ("Bearer ", access_token, NULL);
