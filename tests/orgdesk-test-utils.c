@@ -56,22 +56,9 @@ orgdesk_test_wait_for_condition (OrgdeskTestCondition condition,
 }
 
 static gboolean
-flag_is_set (gconstpointer data)
-{
-  return *(const gboolean *) data;
-}
-
-static gboolean
 result_is_set (gconstpointer data)
 {
   return *(GAsyncResult * const *) data != NULL;
-}
-
-void
-orgdesk_test_wait_until (gboolean *done,
-                         guint     timeout_seconds)
-{
-  orgdesk_test_wait_for_condition (flag_is_set, done, timeout_seconds);
 }
 
 void

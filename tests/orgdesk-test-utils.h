@@ -16,11 +16,6 @@ G_BEGIN_DECLS
  * the README's test command starts every service and a skip there hides a gap. */
 const char *orgdesk_test_require_service (const char *env_var);
 
-/* Iterates the default main context until *@done is TRUE; fails the test after
- * @timeout_seconds so a lost callback cannot hang the suite. */
-void        orgdesk_test_wait_until      (gboolean   *done,
-                                          guint       timeout_seconds);
-
 typedef gboolean (*OrgdeskTestCondition) (gconstpointer data);
 
 /* Iterates the default main context until @condition holds; fails after the timeout. */
