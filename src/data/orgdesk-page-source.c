@@ -1,0 +1,74 @@
+/* orgdesk-page-source.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-page-source.h"
+
+G_DEFINE_INTERFACE (OrgdeskPageSource, orgdesk_page_source, G_TYPE_OBJECT)
+
+static void
+orgdesk_page_source_default_init (OrgdeskPageSourceInterface *iface)
+{
+}
+
+GType
+orgdesk_page_source_get_item_type (OrgdeskPageSource *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_PAGE_SOURCE (self), G_TYPE_INVALID);
+
+  return ORGDESK_PAGE_SOURCE_GET_IFACE (self)->get_item_type (self);
+}
+
+void
+orgdesk_page_source_count_async (OrgdeskPageSource   *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (ORGDESK_IS_PAGE_SOURCE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  ORGDESK_PAGE_SOURCE_GET_IFACE (self)->count_async (self, cancellable, callback, user_data);
+}
+
+gint64
+orgdesk_page_source_count_finish (OrgdeskPageSource  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_PAGE_SOURCE (self), -1);
+
+  return ORGDESK_PAGE_SOURCE_GET_IFACE (self)->count_finish (self, result, error);
+}
+
+void
+orgdesk_page_source_load_async (OrgdeskPageSource   *self,
+                                guint                offset,
+                                guint                limit,
+                                GObject             *after,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (ORGDESK_IS_PAGE_SOURCE (self));
+  g_return_if_fail (limit > 0);
+  g_return_if_fail (!after || G_IS_OBJECT (after));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  ORGDESK_PAGE_SOURCE_GET_IFACE (self)->load_async (self, offset, limit, after, cancellable, callback, user_data);
+}
+
+GPtrArray *
+orgdesk_page_source_load_finish (OrgdeskPageSource  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_PAGE_SOURCE (self), NULL);
+
+  return ORGDESK_PAGE_SOURCE_GET_IFACE (self)->load_finish (self, result, error);
+}
