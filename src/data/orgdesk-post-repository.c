@@ -1,0 +1,428 @@
+/* orgdesk-post-repository.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "orgdesk-data"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "orgdesk-post-repository.h"
+#include "orgdesk-post-source-private.h"
+
+/* The posts of the active organization.  Every statement names the organization as
+ * $1 (from the session, through the scope) besides the database's own policy. */
+
+#define MAX_TITLE_CHARS 200
+#define MAX_BODY_CHARS 100000
+
+#define POST_FROM_RETURNED \
+  " FROM p LEFT JOIN orgdesk.users u ON u.id = p.author_id"
+
+/* The signed-in user's row, so posts can name their author. */
+#define UPSERT_AUTHOR_SQL \
+  "INSERT INTO orgdesk.users (logto_id, email, name)" \
+  " VALUES (orgdesk.current_user_logto_id (), $1, $2)" \
+  " ON CONFLICT (logto_id) DO UPDATE SET email = excluded.email, name = excluded.name"
+
+#define INSERT_POST_SQL \
+  "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, author_id, title, body)" \
+  "  VALUES ($1, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $2, $3)" \
+  "  RETURNING *)" \
+  " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED
+
+#define SELECT_POST_SQL \
+  "SELECT " ORGDESK_POST_COLUMNS \
+  " FROM orgdesk.posts p LEFT JOIN orgdesk.users u ON u.id = p.author_id" \
+  " WHERE p.logto_organization_id = $1 AND p.id = $2::uuid"
+
+#define UPDATE_POST_SQL \
+  "WITH p AS (UPDATE orgdesk.posts SET title = $3, body = $4" \
+  "  WHERE logto_organization_id = $1 AND id = $2::uuid RETURNING *)" \
+  " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED
+
+#define DELETE_POST_SQL \
+  "DELETE FROM orgdesk.posts WHERE logto_organization_id = $1 AND id = $2::uuid"
+
+struct _OrgdeskPostRepository
+{
+  OrgdeskRepository parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (OrgdeskPostRepository, orgdesk_post_repository, ORGDESK_TYPE_REPOSITORY)
+
+static void
+orgdesk_post_repository_class_init (OrgdeskPostRepositoryClass *klass)
+{
+}
+
+static void
+orgdesk_post_repository_init (OrgdeskPostRepository *self)
+{
+}
+
+/* Checks {{{ */
+
+static gboolean
+check_post (const char  *title,
+            const char  *body,
+            GError     **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (title == NULL || !g_utf8_validate (title, -1, NULL) ||
+      body == NULL || !g_utf8_validate (body, -1, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The text is not valid"));
+      return FALSE;
+    }
+
+  stripped = g_strstrip (g_strdup (title));
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("A post needs a title"));
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (title, -1) > MAX_TITLE_CHARS || g_utf8_strlen (body, -1) > MAX_BODY_CHARS)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The post is too long"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* An id that is not a UUID names no post; the database need not be asked. */
+static gboolean
+check_post_id (const char  *post_id,
+               GError     **error)
+{
+  if (post_id != NULL && g_uuid_string_is_valid (post_id))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
+  return FALSE;
+}
+
+/* }}} */
+
+/* Running statements {{{ */
+
+static GTask *
+start_task (OrgdeskPostRepository   *self,
+            gpointer                 source_tag,
+            GCancellable            *cancellable,
+            GAsyncReadyCallback      callback,
+            gpointer                 user_data,
+            OrgdeskRepositoryScope **scope)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (self), &error);
+  if (*scope == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return NULL;
+    }
+
+  return task;
+}
+
+static void
+fail_task (GTask  *task,
+           GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/* The last statement's rows hold the post (or none: not in this organization). */
+static void
+on_post_returned_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  OrgdeskQueryResult *rows;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  rows = g_ptr_array_index (results, results->len - 1);
+  if (orgdesk_query_result_get_n_rows (rows) == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
+      return;
+    }
+
+  g_task_return_pointer (task, orgdesk_post_new_from_result (rows, 0), g_object_unref);
+}
+
+static void
+run (OrgdeskPostRepository  *self,
+     OrgdeskRepositoryScope *scope,
+     GPtrArray              *queries,
+     GTask                  *task,
+     GAsyncReadyCallback     callback)
+{
+  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries,
+                                 g_task_get_cancellable (task), callback, task);
+}
+
+/* }}} */
+
+OrgdeskPostRepository *
+orgdesk_post_repository_new (OrgdeskDatabase *database,
+                             OrgdeskSession  *session)
+{
+  g_return_val_if_fail (ORGDESK_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (ORGDESK_IS_SESSION (session), NULL);
+
+  return g_object_new (ORGDESK_TYPE_POST_REPOSITORY, "database", database, "session", session, NULL);
+}
+
+/**
+ * orgdesk_post_repository_list:
+ * @self: a #OrgdeskPostRepository
+ * @search: (nullable): only posts whose title or body contain this text
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the active organization's posts, newest first, as a
+ *   source for an #OrgdeskPagedModel; it stays with this organization
+ */
+OrgdeskPageSource *
+orgdesk_post_repository_list (OrgdeskPostRepository  *self,
+                              const char             *search,
+                              GError                **error)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), NULL);
+
+  scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (self), error);
+  if (scope == NULL)
+    return NULL;
+
+  return ORGDESK_PAGE_SOURCE (_orgdesk_post_source_new (self, scope, search));
+}
+
+void
+orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
+                                      const char            *title,
+                                      const char            *body,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskUser *user;
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_task (self, orgdesk_post_repository_create_async, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_post (title, body, &error))
+    {
+      fail_task (task, error);
+      return;
+    }
+
+  user = orgdesk_session_get_user (orgdesk_repository_get_session (ORGDESK_REPOSITORY (self)));
+  query = orgdesk_query_new (UPSERT_AUTHOR_SQL);
+  orgdesk_query_add_param (query, orgdesk_user_get_email (user));
+  orgdesk_query_add_param (query, orgdesk_user_get_display_name (user));
+  g_ptr_array_add (queries, query);
+
+  query = _orgdesk_repository_scope_new_query (scope, INSERT_POST_SQL);
+  orgdesk_query_add_param (query, title);
+  orgdesk_query_add_param (query, body);
+  g_ptr_array_add (queries, query);
+
+  run (self, scope, queries, task, on_post_returned_cb);
+}
+
+OrgdeskPost *
+orgdesk_post_repository_create_finish (OrgdeskPostRepository  *self,
+                                       GAsyncResult           *result,
+                                       GError                **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+orgdesk_post_repository_get_async (OrgdeskPostRepository *self,
+                                   const char            *post_id,
+                                   GCancellable          *cancellable,
+                                   GAsyncReadyCallback    callback,
+                                   gpointer               user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_task (self, orgdesk_post_repository_get_async, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_post_id (post_id, &error))
+    {
+      fail_task (task, error);
+      return;
+    }
+
+  query = _orgdesk_repository_scope_new_query (scope, SELECT_POST_SQL);
+  orgdesk_query_add_param (query, post_id);
+  g_ptr_array_add (queries, query);
+
+  run (self, scope, queries, task, on_post_returned_cb);
+}
+
+OrgdeskPost *
+orgdesk_post_repository_get_finish (OrgdeskPostRepository  *self,
+                                    GAsyncResult           *result,
+                                    GError                **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+orgdesk_post_repository_update_async (OrgdeskPostRepository *self,
+                                      const char            *post_id,
+                                      const char            *title,
+                                      const char            *body,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_task (self, orgdesk_post_repository_update_async, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_post_id (post_id, &error) || !check_post (title, body, &error))
+    {
+      fail_task (task, error);
+      return;
+    }
+
+  query = _orgdesk_repository_scope_new_query (scope, UPDATE_POST_SQL);
+  orgdesk_query_add_param (query, post_id);
+  orgdesk_query_add_param (query, title);
+  orgdesk_query_add_param (query, body);
+  g_ptr_array_add (queries, query);
+
+  run (self, scope, queries, task, on_post_returned_cb);
+}
+
+OrgdeskPost *
+orgdesk_post_repository_update_finish (OrgdeskPostRepository  *self,
+                                       GAsyncResult           *result,
+                                       GError                **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else if (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 0)) == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+orgdesk_post_repository_delete_async (OrgdeskPostRepository *self,
+                                      const char            *post_id,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_task (self, orgdesk_post_repository_delete_async, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_post_id (post_id, &error))
+    {
+      fail_task (task, error);
+      return;
+    }
+
+  query = _orgdesk_repository_scope_new_query (scope, DELETE_POST_SQL);
+  orgdesk_query_add_param (query, post_id);
+  g_ptr_array_add (queries, query);
+
+  run (self, scope, queries, task, on_deleted_cb);
+}
+
+gboolean
+orgdesk_post_repository_delete_finish (OrgdeskPostRepository  *self,
+                                       GAsyncResult           *result,
+                                       GError                **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

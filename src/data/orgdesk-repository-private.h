@@ -1,0 +1,38 @@
+/* orgdesk-repository-private.h: for repositories only, never for the UI
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "orgdesk-repository.h"
+
+G_BEGIN_DECLS
+
+/* The scope of one request, captured from the session when the request starts:
+ * the organization always comes from the session, never from a caller. */
+typedef struct _OrgdeskRepositoryScope OrgdeskRepositoryScope;
+
+OrgdeskRepositoryScope *_orgdesk_repository_scope_new      (OrgdeskRepository       *self,
+                                                            GError                 **error);
+OrgdeskRepositoryScope *_orgdesk_repository_scope_ref      (OrgdeskRepositoryScope  *scope);
+void                    _orgdesk_repository_scope_unref    (OrgdeskRepositoryScope  *scope);
+const char             *_orgdesk_repository_scope_get_organization_id (OrgdeskRepositoryScope *scope);
+OrgdeskQuery           *_orgdesk_repository_scope_new_query (OrgdeskRepositoryScope *scope,
+                                                             const char             *sql);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OrgdeskRepositoryScope, _orgdesk_repository_scope_unref)
+
+void                    _orgdesk_repository_run_async      (OrgdeskRepository       *self,
+                                                            OrgdeskRepositoryScope  *scope,
+                                                            GPtrArray               *queries,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data);
+GPtrArray              *_orgdesk_repository_run_finish     (OrgdeskRepository       *self,
+                                                            GAsyncResult            *result,
+                                                            GError                 **error);
+
+G_END_DECLS

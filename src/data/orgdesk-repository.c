@@ -1,0 +1,299 @@
+/* orgdesk-repository.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "orgdesk-data"
+
+#include "config.h"
+
+#include "orgdesk-database-error.h"
+#include "orgdesk-repository-private.h"
+
+/*
+ * The base of every repository of organization-scoped data.  Two things keep one
+ * organization's rows out of another's, and both live here:
+ *
+ *  - every transaction starts by setting the organization context the database's
+ *    row-level security checks (transaction-local, so safe behind PgBouncer);
+ *  - every query gets the same organization as its $1, for the repositories to
+ *    put in their WHERE clauses (defence in depth, and it keeps plans on the
+ *    indexes that lead with logto_organization_id).
+ *
+ * The organization is taken from the session when a request starts; no API lets a
+ * caller name one.
+ */
+
+/* The one place that tells the database who is asking.  The next step replaces
+ * it with a token the database verifies itself. */
+#define CONTEXT_SQL \
+  "SELECT pg_catalog.set_config ('orgdesk.organization_id', $1, true), " \
+  "       pg_catalog.set_config ('orgdesk.user_id', $2, true)"
+
+struct _OrgdeskRepositoryScope
+{
+  gatomicrefcount  ref_count;
+  char            *organization_id;
+  char            *user_id;
+};
+
+typedef struct
+{
+  OrgdeskDatabase *database;
+  OrgdeskSession  *session;
+} OrgdeskRepositoryPrivate;
+
+enum {
+  PROP_0,
+  PROP_DATABASE,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_TYPE_WITH_PRIVATE (OrgdeskRepository, orgdesk_repository, G_TYPE_OBJECT)
+
+/* Scope {{{ */
+
+OrgdeskRepositoryScope *
+_orgdesk_repository_scope_new (OrgdeskRepository  *self,
+                               GError            **error)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  OrgdeskOrganization *organization = orgdesk_session_get_active_organization (priv->session);
+  OrgdeskUser *user = orgdesk_session_get_user (priv->session);
+  OrgdeskRepositoryScope *scope;
+
+  if (organization == NULL || user == NULL)
+    {
+      g_set_error_literal (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION,
+                           "No organization is active");
+      return NULL;
+    }
+
+  scope = g_new0 (OrgdeskRepositoryScope, 1);
+  g_atomic_ref_count_init (&scope->ref_count);
+  scope->organization_id = g_strdup (orgdesk_organization_get_id (organization));
+  scope->user_id = g_strdup (orgdesk_user_get_subject (user));
+
+  return scope;
+}
+
+OrgdeskRepositoryScope *
+_orgdesk_repository_scope_ref (OrgdeskRepositoryScope *scope)
+{
+  g_atomic_ref_count_inc (&scope->ref_count);
+  return scope;
+}
+
+void
+_orgdesk_repository_scope_unref (OrgdeskRepositoryScope *scope)
+{
+  if (!g_atomic_ref_count_dec (&scope->ref_count))
+    return;
+
+  g_free (scope->organization_id);
+  g_free (scope->user_id);
+  g_free (scope);
+}
+
+const char *
+_orgdesk_repository_scope_get_organization_id (OrgdeskRepositoryScope *scope)
+{
+  return scope->organization_id;
+}
+
+/**
+ * _orgdesk_repository_scope_new_query:
+ * @scope: the request's scope
+ * @sql: a statement whose $1 is the organization id
+ *
+ * Returns: (transfer full): the query with $1 bound; add $2… with
+ *   orgdesk_query_add_param()
+ */
+OrgdeskQuery *
+_orgdesk_repository_scope_new_query (OrgdeskRepositoryScope *scope,
+                                     const char             *sql)
+{
+  OrgdeskQuery *query = orgdesk_query_new (sql);
+
+  orgdesk_query_add_param (query, scope->organization_id);
+  return query;
+}
+
+/* }}} */
+
+static void
+on_run_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = orgdesk_database_run_finish (ORGDESK_DATABASE (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The caller sees the results of its own statements only. */
+  g_ptr_array_remove_index (results, 0);
+  g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * _orgdesk_repository_run_async:
+ * @self: a repository
+ * @scope: the scope captured when the request started
+ * @queries: (element-type OrgdeskQuery): the statements, one transaction
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the results
+ * @user_data: data for @callback
+ *
+ * Runs the context statement and @queries in one transaction, in one round trip.
+ */
+void
+_orgdesk_repository_run_async (OrgdeskRepository      *self,
+                               OrgdeskRepositoryScope *scope,
+                               GPtrArray              *queries,
+                               GCancellable           *cancellable,
+                               GAsyncReadyCallback     callback,
+                               gpointer                user_data)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *context;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_REPOSITORY (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (queries != NULL && queries->len > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _orgdesk_repository_run_async);
+
+  context = orgdesk_query_new (CONTEXT_SQL);
+  orgdesk_query_add_param (context, scope->organization_id);
+  orgdesk_query_add_param (context, scope->user_id);
+  g_ptr_array_add (all, context);
+  for (guint i = 0; i < queries->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (queries, i)));
+
+  orgdesk_database_run_async (priv->database, all, cancellable, on_run_cb, task);
+}
+
+GPtrArray *
+_orgdesk_repository_run_finish (OrgdeskRepository  *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+orgdesk_repository_dispose (GObject *object)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (ORGDESK_REPOSITORY (object));
+
+  g_clear_object (&priv->database);
+  g_clear_object (&priv->session);
+
+  G_OBJECT_CLASS (orgdesk_repository_parent_class)->dispose (object);
+}
+
+static void
+orgdesk_repository_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (ORGDESK_REPOSITORY (object));
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE:
+      g_value_set_object (value, priv->database);
+      break;
+
+    case PROP_SESSION:
+      g_value_set_object (value, priv->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_repository_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (ORGDESK_REPOSITORY (object));
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE:
+      priv->database = g_value_dup_object (value);
+      break;
+
+    case PROP_SESSION:
+      priv->session = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_repository_class_init (OrgdeskRepositoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = orgdesk_repository_dispose;
+  object_class->get_property = orgdesk_repository_get_property;
+  object_class->set_property = orgdesk_repository_set_property;
+
+  properties[PROP_DATABASE] =
+    g_param_spec_object ("database", NULL, NULL, ORGDESK_TYPE_DATABASE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ORGDESK_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+orgdesk_repository_init (OrgdeskRepository *self)
+{
+}
+
+OrgdeskDatabase *
+orgdesk_repository_get_database (OrgdeskRepository *self)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+
+  g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
+  return priv->database;
+}
+
+OrgdeskSession *
+orgdesk_repository_get_session (OrgdeskRepository *self)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+
+  g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
+  return priv->session;
+}
