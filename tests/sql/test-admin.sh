@@ -1,0 +1,196 @@
+#!/bin/bash
+# test-admin.sh: orgdesk-admin migrate and seed against scratch databases (TAP).
+#
+# Copyright 2026 The Orgdesk authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: tests/sql/test-admin.sh ORGDESK-ADMIN MIGRATIONS-DIR
+#        (under tests/with-services.sh; through meson: meson test -C BUILD admin)
+#
+# Creates databases of its own (owned by orgdesk_owner, dropped on exit), so
+# the shared test database is never seeded or given a fake version.  Checks
+# that migrate applies everything once and then nothing, refuses a database
+# from the future, never prints a password, and that seeded rows are visible
+# to the app role only within their organization.
+
+set -uo pipefail
+
+admin=${1:?usage: test-admin.sh ORGDESK-ADMIN MIGRATIONS-DIR}
+migrations=${2:?usage: test-admin.sh ORGDESK-ADMIN MIGRATIONS-DIR}
+
+ACME=i65bwzbgujz5kyen4maur
+INITECH=spc3ekzs4qh3objiqoqdg
+ALICE=l8za4p7ilvu0
+BENCH=pgtap-bench-organization
+
+n=0
+failed=0
+
+ok ()
+{
+  local description=$1; shift
+  n=$((n + 1))
+  if "$@"; then
+    echo "ok $n - $description"
+  else
+    echo "not ok $n - $description"
+    failed=1
+  fi
+}
+
+is ()
+{
+  local got=$1 want=$2 description=$3
+  n=$((n + 1))
+  if [ "$got" = "$want" ]; then
+    echo "ok $n - $description"
+  else
+    echo "not ok $n - $description"
+    echo "#   got: '$got'"
+    echo "#  want: '$want'"
+    failed=1
+  fi
+}
+
+if [ -z "${ORGDESK_TEST_DATABASE_URI:-}" ]; then
+  if [ -n "${CI:-}" ] || [ "${ORGDESK_TEST_REQUIRE_SERVICES:-0}" = 1 ]; then
+    echo "1..1"
+    echo "not ok 1 - ORGDESK_TEST_DATABASE_URI is not set; CI must start every service"
+    exit 1
+  fi
+  echo "1..0 # SKIP ORGDESK_TEST_DATABASE_URI is not set (run through tests/with-services.sh)"
+  exit 0
+fi
+
+# The URIs of tests/with-services.sh all end in the database name.
+scratch=orgdesk_admin_test_$$
+scratch_su=orgdesk_admin_test_su_$$
+owner_uri=${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$scratch
+app_uri=${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$scratch
+su_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch?}
+su_scratch_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch_su?}
+owner_password=${ORGDESK_TEST_DATABASE_OWNER_URI#*://*:}
+owner_password=${owner_password%%@*}
+
+superuser ()
+{
+  psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$ORGDESK_TEST_DATABASE_SUPERUSER_URI" "$@"
+}
+
+cleanup ()
+{
+  superuser -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" \
+            -c "DROP DATABASE IF EXISTS $scratch_su WITH (FORCE)" >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+superuser -c "CREATE DATABASE $scratch OWNER orgdesk_owner" \
+          -c "CREATE DATABASE $scratch_su OWNER orgdesk_owner" \
+  || { echo "Bail out! cannot create scratch databases"; exit 1; }
+
+# As the app role, in one transaction with the given context: app ORG USER SQL.
+app ()
+{
+  psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$app_uri" \
+    -c "BEGIN" \
+    -c "SET LOCAL orgdesk.organization_id = '$1'" \
+    -c "SET LOCAL orgdesk.user_id = '$2'" \
+    -c "$3" \
+    -c "COMMIT" 2>&1
+}
+
+migrate ()
+{
+  "$admin" migrate --migrations "$migrations" "$@" 2>&1
+}
+
+n_migrations=$(find "$migrations" -name '[0-9][0-9][0-9][0-9]-*.sql' | wc -l)
+newest=$(find "$migrations" -name '[0-9][0-9][0-9][0-9]-*.sql' -printf '%f\n' | sort | tail -1)
+newest=${newest%.sql}
+
+# --- migrate -------------------------------------------------------------
+out=$(migrate --database "$owner_uri"); rc=$?
+is "$rc" 0 "migrate on an empty database succeeds"
+sed 's/^/# /' <<< "$out"
+ok "it says what it applied" grep -q "^Applied $newest" <<< "$out"
+ok "it prints no password" test "${out/$owner_password/}" = "$out"
+ok "it prints no URI" test "${out/postgresql:/}" = "$out"
+is "$(superuser -d "$owner_uri" -c "SELECT count(*) FROM orgdesk.schema_migrations")" "$n_migrations" \
+   "every migration is recorded"
+
+out=$(migrate --database "$owner_uri"); rc=$?
+is "$rc" 0 "a second migrate succeeds"
+ok "and does nothing" grep -q "^Nothing to do: already at $newest" <<< "$out"
+is "$(superuser -d "$owner_uri" -c "SELECT count(*) FROM orgdesk.schema_migrations")" "$n_migrations" \
+   "nothing more is recorded"
+
+out=$(migrate --database "$su_scratch_uri"); rc=$?
+is "$rc" 0 "migrate as the superuser succeeds"
+is "$(superuser -d "$su_scratch_uri" -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'orgdesk'::regnamespace AND relowner <> 'orgdesk_owner'::regrole")" \
+   0 "objects migrated by the superuser still belong to orgdesk_owner"
+
+superuser -d "$su_scratch_uri" -c "INSERT INTO orgdesk.schema_migrations (version, name) VALUES (9999, '9999-from-the-future')"
+out=$(migrate --database "$su_scratch_uri"); rc=$?
+is "$rc" 3 "a database with a newer migration is refused (exit 3)"
+ok "saying why" grep -q "9999.*newer" <<< "$out"
+
+superuser -d "$su_scratch_uri" -c "DELETE FROM orgdesk.schema_migrations WHERE version = 9999" \
+          -c "UPDATE orgdesk.schema_migrations SET name = '0001-renamed' WHERE version = 1"
+out=$(migrate --database "$su_scratch_uri"); rc=$?
+is "$rc" 1 "a database that recorded another name for a version is refused"
+
+out=$("$admin" migrate --database "$owner_uri" --migrations /nonexistent 2>&1); rc=$?
+is "$rc" 1 "a missing migrations directory is an error"
+
+wrong_uri=${owner_uri/$owner_password/wrong-password-1234}
+out=$("$admin" migrate --database "$wrong_uri" --migrations "$migrations" 2>&1); rc=$?
+is "$rc" 1 "a wrong password fails to connect"
+ok "without printing the password" test "${out/wrong-password-1234/}" = "$out"
+
+# --- what the app role may do, logged in as itself ---------------------------
+out=$(psql -X -q -t -A -d "$app_uri" -c "SET ROLE orgdesk_owner" 2>&1)
+ok "the app role cannot become the owner" grep -q "permission denied to set role" <<< "$out"
+out=$(psql -X -q -t -A -d "$app_uri" -c "SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user" 2>&1)
+is "$out" f "the app role logs in without BYPASSRLS"
+
+# --- seed ----------------------------------------------------------------
+out=$("$admin" seed --database "$owner_uri" 2>&1); rc=$?
+is "$rc" 0 "seed (demo data) succeeds"
+ok "it seeds the stand-in's organizations" grep -q "^Acme Corporation ($ACME): [0-9]* posts" <<< "$out"
+acme_posts=$(app "$ACME" "" "SELECT count(*) FROM orgdesk.posts")
+ok "Acme has posts ($acme_posts)" test "$acme_posts" -gt 0
+is "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.posts WHERE logto_organization_id <> '$ACME'")" 0 \
+   "with Acme's context the app sees only Acme's posts"
+ok "Acme has comments" test "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.comments")" -gt 0
+is "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.comments WHERE logto_organization_id <> '$ACME'")" 0 \
+   "and only Acme's comments"
+is "$(app "" "" "SELECT count(*) FROM orgdesk.posts")" 0 "without context the app sees no seeded post"
+is "$(app "$INITECH" "" "SELECT string_agg(DISTINCT u.name, ',') FROM orgdesk.posts p JOIN orgdesk.users u ON u.id = p.author_id")" \
+   "Bob Example" "Initech's posts show their author, Bob"
+is "$(app "$INITECH" "" "SELECT count(*) FROM orgdesk.users WHERE logto_id = '$ALICE'")" 0 \
+   "Alice, who writes only elsewhere, is invisible from Initech"
+is "$(app "$INITECH" "$ALICE" "SELECT count(*) FROM orgdesk.users WHERE logto_id = '$ALICE'")" 1 \
+   "but Alice sees her own row"
+
+out=$("$admin" seed --database "$owner_uri" 2>&1); rc=$?
+is "$rc" 0 "seed again succeeds"
+is "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.posts")" "$acme_posts" "and adds nothing"
+
+out=$("$admin" seed --database "$owner_uri" --organization "$BENCH" --posts 2500 --batch-size 1000 2>&1); rc=$?
+is "$rc" 0 "seed --organization --posts succeeds"
+tr '\r' '\n' <<< "$out" | sed 's/^/# /'
+is "$(app "$BENCH" "" "SELECT count(*) FROM orgdesk.posts")" 2500 "it generates that many posts"
+is "$(app "$BENCH" "" "SELECT count(DISTINCT created_at) FROM orgdesk.posts")" 2500 \
+   "with distinct creation times for keyset paging"
+is "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.posts")" "$acme_posts" "none of them in another organization"
+"$admin" seed --database "$owner_uri" --organization "$BENCH" --posts 500 >/dev/null 2>&1
+is "$(app "$BENCH" "" "SELECT count(*) FROM orgdesk.posts")" 3000 "a second run adds to them"
+
+out=$("$admin" seed --database "$owner_uri" --posts 10 2>&1); rc=$?
+is "$rc" 2 "--posts without --organization is a usage error"
+out=$("$admin" frobnicate 2>&1); rc=$?
+is "$rc" 2 "an unknown command is a usage error"
+
+echo "1..$n"
+exit $failed
