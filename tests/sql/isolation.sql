@@ -11,7 +11,7 @@
 -- back, so the shared test database is left as it was.
 
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 -- Fixed ids so expectations can name rows.
 INSERT INTO orgdesk.users (id, logto_id, name) VALUES
@@ -72,8 +72,13 @@ SELECT lives_ok ($$DELETE FROM orgdesk.posts WHERE logto_organization_id = 'pgta
                  'a DELETE of B''s posts runs…');
 SELECT lives_ok ($$DELETE FROM orgdesk.comments WHERE id = '00000000-0000-4000-8000-00000000bc01'$$,
                  'a DELETE of B''s comment runs…');
-SELECT lives_ok ($$INSERT INTO orgdesk.posts (logto_organization_id, title) VALUES ('pgtap-org-a', 'A three')$$,
+SELECT lives_ok ($$INSERT INTO orgdesk.posts (logto_organization_id, author_id, title)
+                   VALUES ('pgtap-org-a', '00000000-0000-4000-8000-00000000000c', 'A three')$$,
                  'inserting into A works');
+SELECT results_eq ($$SELECT name FROM orgdesk.users WHERE logto_id LIKE 'pgtap-%' ORDER BY name$$,
+                   ARRAY['Author A', 'Lurker C'], 'the new post''s author becomes visible in A');
+SELECT throws_ok ($$INSERT INTO orgdesk.organization_authors VALUES ('pgtap-org-a', '00000000-0000-4000-8000-00000000000b')$$,
+                  '42501', NULL, 'the app cannot list authors itself');
 
 -- No way around the policies.  (SET ROLE is checked against the session
 -- user, postgres here; tests/sql/test-admin.sh checks it logged in as the app.)

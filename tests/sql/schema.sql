@@ -6,13 +6,13 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 BEGIN;
-SELECT plan(33);
+SELECT plan(37);
 
 SELECT has_schema ('orgdesk');
 SELECT schema_owner_is ('orgdesk', 'orgdesk_owner');
-SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'schema_migrations']);
+SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'schema_migrations']);
 SELECT table_owner_is ('orgdesk', t, 'orgdesk_owner', 'orgdesk.' || t || ' is owned by orgdesk_owner')
-  FROM unnest (ARRAY['users', 'posts', 'comments', 'schema_migrations']) AS t;
+  FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'schema_migrations']) AS t;
 
 -- Keys lead with the organization; comments reference posts within it.
 SELECT col_is_pk ('orgdesk', 'posts', ARRAY['logto_organization_id', 'id'], 'posts key leads with the organization');
@@ -33,6 +33,9 @@ SELECT ok (relrowsecurity AND relforcerowsecurity, 'RLS enabled and forced on or
 SELECT policies_are ('orgdesk', 'posts', ARRAY['posts_organization']);
 SELECT policies_are ('orgdesk', 'comments', ARRAY['comments_organization']);
 SELECT policies_are ('orgdesk', 'users', ARRAY['users_select', 'users_insert', 'users_update']);
+SELECT policies_are ('orgdesk', 'organization_authors', ARRAY['organization_authors_organization']);
+SELECT ok ((SELECT relrowsecurity FROM pg_class WHERE oid = 'orgdesk.organization_authors'::regclass),
+           'RLS enabled on orgdesk.organization_authors');
 
 -- The context functions: the single place the organization comes from.
 SELECT volatility_is ('orgdesk', 'current_organization_id', ARRAY[]::name[], 'stable');
@@ -59,6 +62,8 @@ SELECT ok (NOT has_database_privilege ('orgdesk_app', current_database (), 'CREA
 SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
                         'orgdesk_app has exactly SELECT/INSERT/UPDATE/DELETE on orgdesk.' || t)
   FROM unnest (ARRAY['users', 'posts', 'comments']) AS t;
+SELECT table_privs_are ('orgdesk', 'organization_authors', 'orgdesk_app', ARRAY['SELECT'],
+                        'orgdesk_app can only read orgdesk.organization_authors');
 SELECT table_privs_are ('orgdesk', 'schema_migrations', 'orgdesk_app', ARRAY[]::text[],
                         'orgdesk_app cannot read schema_migrations');
 

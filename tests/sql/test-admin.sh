@@ -148,6 +148,23 @@ out=$("$admin" migrate --database "$wrong_uri" --migrations "$migrations" 2>&1);
 is "$rc" 1 "a wrong password fails to connect"
 ok "without printing the password" test "${out/wrong-password-1234/}" = "$out"
 
+# Upgrading a seeded database one migration at a time: 0002 backfills the
+# directory of authors from the rows 0001 stored.
+upgrade=orgdesk_admin_test_up_$$
+upgrade_uri=${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$upgrade
+only_first=$(mktemp -d)
+cp "$migrations"/0001-*.sql "$only_first"/
+superuser -c "CREATE DATABASE $upgrade OWNER orgdesk_owner"
+migrate --database "$upgrade_uri" --migrations "$only_first" >/dev/null
+"$admin" seed --database "$upgrade_uri" >/dev/null 2>&1
+out=$(migrate --database "$upgrade_uri"); rc=$?
+is "$rc" 0 "a seeded database migrates to the newest version"
+is "$(psql -X -q -t -A -d "${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$upgrade" -c "BEGIN" \
+        -c "SET LOCAL orgdesk.organization_id = '$INITECH'" -c "SELECT string_agg (name, ',') FROM orgdesk.users" -c "COMMIT")" \
+   "Bob Example" "and still names the authors of the existing posts"
+rm -rf "$only_first"
+superuser -c "DROP DATABASE $upgrade WITH (FORCE)"
+
 # --- what the app role may do, logged in as itself ---------------------------
 out=$(psql -X -q -t -A -d "$app_uri" -c "SET ROLE orgdesk_owner" 2>&1)
 ok "the app role cannot become the owner" grep -q "permission denied to set role" <<< "$out"
