@@ -29,6 +29,15 @@ files=("$@")
 
 n=0
 
+# Output of a command, as TAP comments.
+diag ()
+{
+  local line
+  while IFS= read -r line; do
+    echo "# $line"
+  done <<< "$1"
+}
+
 emit ()
 {
   n=$((n + 1))
@@ -47,10 +56,10 @@ fi
 
 if out=$("$admin" migrate --database "$ORGDESK_TEST_DATABASE_OWNER_URI" --migrations "$migrations" 2>&1); then
   emit ok "orgdesk-admin migrate"
-  sed 's/^/# /' <<< "$out"
+  diag "$out"
 else
   emit "not ok" "orgdesk-admin migrate"
-  sed 's/^/# /' <<< "$out"
+  diag "$out"
   echo "Bail out! the schema could not be migrated"
   exit 1
 fi

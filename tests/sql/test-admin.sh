@@ -14,6 +14,9 @@
 # from the future, never prints a password, and that seeded rows are visible
 # to the app role only within their organization.
 
+# The cleanup function runs from a trap, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
 set -uo pipefail
 
 admin=${1:?usage: test-admin.sh ORGDESK-ADMIN MIGRATIONS-DIR}
@@ -37,6 +40,14 @@ ok ()
     echo "not ok $n - $description"
     failed=1
   fi
+}
+
+diag ()
+{
+  local line
+  while IFS= read -r line; do
+    echo "# $line"
+  done <<< "$1"
 }
 
 is ()
@@ -68,7 +79,6 @@ scratch=orgdesk_admin_test_$$
 scratch_su=orgdesk_admin_test_su_$$
 owner_uri=${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$scratch
 app_uri=${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$scratch
-su_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch?}
 su_scratch_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch_su?}
 owner_password=${ORGDESK_TEST_DATABASE_OWNER_URI#*://*:}
 owner_password=${owner_password%%@*}
@@ -112,7 +122,7 @@ newest=${newest%.sql}
 # --- migrate -------------------------------------------------------------
 out=$(migrate --database "$owner_uri"); rc=$?
 is "$rc" 0 "migrate on an empty database succeeds"
-sed 's/^/# /' <<< "$out"
+diag "$out"
 ok "it says what it applied" grep -q "^Applied $newest" <<< "$out"
 ok "it prints no password" test "${out/$owner_password/}" = "$out"
 ok "it prints no URI" test "${out/postgresql:/}" = "$out"
@@ -196,7 +206,7 @@ is "$(app "$ACME" "" "SELECT count(*) FROM orgdesk.posts")" "$acme_posts" "and a
 
 out=$("$admin" seed --database "$owner_uri" --organization "$BENCH" --posts 2500 --batch-size 1000 2>&1); rc=$?
 is "$rc" 0 "seed --organization --posts succeeds"
-tr '\r' '\n' <<< "$out" | sed 's/^/# /'
+diag "${out//$'\r'/$'\n'}"
 is "$(app "$BENCH" "" "SELECT count(*) FROM orgdesk.posts")" 2500 "it generates that many posts"
 is "$(app "$BENCH" "" "SELECT count(DISTINCT created_at) FROM orgdesk.posts")" 2500 \
    "with distinct creation times for keyset paging"
