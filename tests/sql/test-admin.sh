@@ -79,6 +79,7 @@ scratch=orgdesk_admin_test_$$
 scratch_su=orgdesk_admin_test_su_$$
 owner_uri=${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$scratch
 app_uri=${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$scratch
+su_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch?}
 su_scratch_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$scratch_su?}
 owner_password=${ORGDESK_TEST_DATABASE_OWNER_URI#*://*:}
 owner_password=${owner_password%%@*}
@@ -158,6 +159,20 @@ out=$("$admin" migrate --database "$wrong_uri" --migrations "$migrations" 2>&1);
 is "$rc" 1 "a wrong password fails to connect"
 ok "without printing the password" test "${out/wrong-password-1234/}" = "$out"
 
+# Two migrates at once on a fresh database: the advisory lock lets each
+# migration be applied once, and neither run fails.
+race=orgdesk_admin_test_race_$$
+race_uri=${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$race
+superuser -c "CREATE DATABASE $race OWNER orgdesk_owner"
+migrate --database "$race_uri" > /dev/null & first=$!
+migrate --database "$race_uri" > /dev/null & second=$!
+wait $first; rc1=$?
+wait $second; rc2=$?
+is "$rc1,$rc2" "0,0" "two concurrent migrates both succeed"
+is "$(superuser -d "$race_uri" -c "SELECT count(*) FROM orgdesk.schema_migrations")" "$n_migrations" \
+   "and record each migration once"
+superuser -c "DROP DATABASE $race WITH (FORCE)"
+
 # Upgrading a seeded database one migration at a time: 0002 backfills the
 # directory of authors from the rows 0001 stored.
 upgrade=orgdesk_admin_test_up_$$
@@ -199,6 +214,12 @@ is "$(app "$INITECH" "" "SELECT count(*) FROM orgdesk.users WHERE logto_id = '$A
    "Alice, who writes only elsewhere, is invisible from Initech"
 is "$(app "$INITECH" "$ALICE" "SELECT count(*) FROM orgdesk.users WHERE logto_id = '$ALICE'")" 1 \
    "but Alice sees her own row"
+
+fixture=$(cd "$(dirname "$0")/.." && pwd)/logto-stand-in/fixtures.json
+want=$(python3 -c 'import json, sys; print("\n".join(sorted(o["id"] for o in json.load(open(sys.argv[1]))["organizations"])))' "$fixture")
+# As postgres, which no policy filters.
+have=$(superuser -d "$su_uri" -c "SELECT DISTINCT logto_organization_id FROM orgdesk.posts" | LC_ALL=C sort)
+is "$have" "$(LC_ALL=C sort <<< "$want")" "every organization of the stand-in's fixture has demo posts"
 
 out=$("$admin" seed --database "$owner_uri" 2>&1); rc=$?
 is "$rc" 0 "seed again succeeds"
