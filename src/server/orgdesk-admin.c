@@ -28,6 +28,17 @@
 
 #define DEFAULT_BATCH_SIZE 50000
 
+#define MIGRATE_SUMMARY \
+  "Applies the SQL migrations that the database has not recorded yet, each in\n" \
+  "a transaction of its own, as orgdesk_owner.  Refuses a database that has a\n" \
+  "newer migration than this program knows (exit status 3)."
+
+#define SEED_SUMMARY \
+  "Without --organization: the Logto stand-in's users and a few posts with\n" \
+  "comments in each of its organizations (organizations with posts are left\n" \
+  "alone).  With --organization ID --posts N: N generated posts in one\n" \
+  "organization, for benchmarks."
+
 typedef struct
 {
   char   *database;
@@ -132,24 +143,21 @@ make_context (const char *command,
       "Posts per transaction (default 50000)", "N" },
     { NULL }
   };
-  g_autofree char *parameter = g_strconcat (command, " - Orgdesk database administration", NULL);
-  GOptionContext *context = g_option_context_new (parameter);
+  gboolean is_seed = g_str_equal (command, "seed");
+  GOptionContext *context = g_option_context_new (NULL);
 
+  g_option_context_set_summary (context, is_seed ? SEED_SUMMARY : MIGRATE_SUMMARY);
   g_option_context_add_main_entries (context, common, NULL);
-  g_option_context_add_main_entries (context, g_str_equal (command, "seed") ? seed : migrate, NULL);
+  g_option_context_add_main_entries (context, is_seed ? seed : migrate, NULL);
   return context;
 }
 
-static int
-usage (void)
-{
-  g_printerr ("Usage: orgdesk-admin COMMAND [OPTION...]\n\n"
-              "Commands:\n"
-              "  migrate   Apply the SQL migrations not yet applied\n"
-              "  seed      Add demo data, or --organization ID --posts N generated posts\n\n"
-              "orgdesk-admin COMMAND --help shows the options of a command.\n");
-  return 2;
-}
+#define USAGE \
+  "Usage: orgdesk-admin COMMAND [OPTION…]\n\n" \
+  "Commands:\n" \
+  "  migrate   Apply the SQL migrations not yet applied\n" \
+  "  seed      Add demo data, or --organization ID --posts N generated posts\n\n" \
+  "orgdesk-admin COMMAND --help shows the options of a command.\n"
 
 static int
 run (const char   *command,
@@ -162,6 +170,10 @@ run (const char   *command,
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *prgname = g_strconcat ("orgdesk-admin ", command, NULL);
+
+  /* "Usage: orgdesk-admin seed [OPTION…]" in --help. */
+  g_set_prgname (prgname);
 
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       (g_str_equal (command, "seed") && !check_seed_options (&options, &error)))
@@ -201,7 +213,10 @@ main (int    argc,
   setlocale (LC_ALL, "");
 
   if (argc < 2)
-    return usage ();
+    {
+      g_printerr (USAGE);
+      return 2;
+    }
 
   /* argv[1] is the command; the option parser sees the rest. */
   if (g_str_equal (argv[1], "migrate"))
@@ -210,10 +225,10 @@ main (int    argc,
     return run ("seed", run_seed, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
-      usage ();
+      g_print (USAGE);
       return 0;
     }
 
-  g_printerr ("orgdesk-admin: unknown command “%s”\n", argv[1]);
-  return usage ();
+  g_printerr ("orgdesk-admin: unknown command “%s”\n\n" USAGE, argv[1]);
+  return 2;
 }
