@@ -1,0 +1,233 @@
+/* orgdesk-query.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-query.h"
+
+/**
+ * OrgdeskQuery:
+ *
+ * One SQL statement and its parameters ($1, $2, …), all sent as text, NULL
+ * meaning SQL NULL.  Values never become part of the SQL text, so they need no
+ * quoting; they are sent as an unnamed statement (safe behind PgBouncer in
+ * transaction mode).  A text value cannot contain a NUL byte.
+ */
+struct _OrgdeskQuery
+{
+  GObject    parent_instance;
+
+  char      *sql;
+  GPtrArray *params;   /* char *, NULL allowed */
+};
+
+G_DEFINE_FINAL_TYPE (OrgdeskQuery, orgdesk_query, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SQL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+orgdesk_query_finalize (GObject *object)
+{
+  OrgdeskQuery *self = (OrgdeskQuery *) object;
+
+  g_clear_pointer (&self->sql, g_free);
+  g_clear_pointer (&self->params, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (orgdesk_query_parent_class)->finalize (object);
+}
+
+static void
+orgdesk_query_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  OrgdeskQuery *self = ORGDESK_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SQL:
+      g_value_set_string (value, self->sql);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_query_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  OrgdeskQuery *self = ORGDESK_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SQL:
+      g_free (self->sql);
+      self->sql = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_query_class_init (OrgdeskQueryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = orgdesk_query_finalize;
+  object_class->get_property = orgdesk_query_get_property;
+  object_class->set_property = orgdesk_query_set_property;
+
+  /**
+   * OrgdeskQuery:sql:
+   *
+   * The statement's text: exactly one statement, parameters as $1, $2, …
+   */
+  properties[PROP_SQL] =
+    g_param_spec_string ("sql", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+orgdesk_query_init (OrgdeskQuery *self)
+{
+  self->params = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * orgdesk_query_new:
+ * @sql: one SQL statement
+ *
+ * Returns: (transfer full): a new query without parameters
+ */
+OrgdeskQuery *
+orgdesk_query_new (const char *sql)
+{
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  return g_object_new (ORGDESK_TYPE_QUERY, "sql", sql, NULL);
+}
+
+/**
+ * orgdesk_query_new_with_params:
+ * @sql: one SQL statement
+ * @n_params: the number of parameters
+ * @params: (array length=n_params) (nullable): the values of $1…$n, NULL for SQL NULL
+ *
+ * Returns: (transfer full): a new query
+ */
+OrgdeskQuery *
+orgdesk_query_new_with_params (const char         *sql,
+                               guint               n_params,
+                               const char * const *params)
+{
+  OrgdeskQuery *self;
+
+  g_return_val_if_fail (sql != NULL, NULL);
+  g_return_val_if_fail (n_params == 0 || params != NULL, NULL);
+
+  self = orgdesk_query_new (sql);
+  for (guint i = 0; i < n_params; i++)
+    orgdesk_query_add_param (self, params[i]);
+
+  return self;
+}
+
+/**
+ * orgdesk_query_add_param:
+ * @self: a #OrgdeskQuery
+ * @value: (nullable): the text of the next parameter, or %NULL for SQL NULL
+ *
+ * Appends a parameter: the first one added is $1.
+ */
+void
+orgdesk_query_add_param (OrgdeskQuery *self,
+                         const char   *value)
+{
+  g_return_if_fail (ORGDESK_IS_QUERY (self));
+
+  g_ptr_array_add (self->params, g_strdup (value));
+}
+
+/**
+ * orgdesk_query_add_param_int64:
+ * @self: a #OrgdeskQuery
+ * @value: a number
+ *
+ * Appends a parameter holding @value in decimal.
+ */
+void
+orgdesk_query_add_param_int64 (OrgdeskQuery *self,
+                               gint64        value)
+{
+  g_return_if_fail (ORGDESK_IS_QUERY (self));
+
+  g_ptr_array_add (self->params, g_strdup_printf ("%" G_GINT64_FORMAT, value));
+}
+
+const char *
+orgdesk_query_get_sql (OrgdeskQuery *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_QUERY (self), NULL);
+
+  return self->sql;
+}
+
+guint
+orgdesk_query_get_n_params (OrgdeskQuery *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_QUERY (self), 0);
+
+  return self->params->len;
+}
+
+/**
+ * orgdesk_query_get_param:
+ * @self: a #OrgdeskQuery
+ * @index: a parameter index, 0 for $1
+ *
+ * Returns: (nullable): the parameter's text, or %NULL for SQL NULL
+ */
+const char *
+orgdesk_query_get_param (OrgdeskQuery *self,
+                         guint         index)
+{
+  g_return_val_if_fail (ORGDESK_IS_QUERY (self), NULL);
+  g_return_val_if_fail (index < self->params->len, NULL);
+
+  return g_ptr_array_index (self->params, index);
+}
+
+/**
+ * orgdesk_query_get_params:
+ * @self: a #OrgdeskQuery
+ *
+ * Returns: (array length=n_params) (nullable): the parameters, as libpq takes
+ *   them; valid until the next parameter is added
+ */
+const char * const *
+orgdesk_query_get_params (OrgdeskQuery *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_QUERY (self), NULL);
+
+  return (const char * const *) self->params->pdata;
+}
