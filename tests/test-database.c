@@ -16,6 +16,7 @@
 
 #include <libpq-fe.h>
 
+#include "orgdesk-conninfo.h"
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
 #include "orgdesk-test-utils.h"
@@ -1206,6 +1207,103 @@ test_host_name (Fixture       *fixture,
   orgdesk_test_finalize_eventually (g_steal_pointer (&db));
 }
 
+/* Connection parameters, no server needed */
+
+static const char *
+param_value (OrgdeskConnParams *params,
+             const char        *keyword)
+{
+  const char *value = NULL;
+
+  for (guint i = 0; g_ptr_array_index (params->keywords, i) != NULL; i++)
+    {
+      if (strcmp (g_ptr_array_index (params->keywords, i), keyword) == 0)
+        value = g_ptr_array_index (params->values, i);
+    }
+
+  return value;
+}
+
+static OrgdeskConnParams *
+resolve (const char  *conninfo,
+         const char  *password,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  _orgdesk_conn_params_resolve_async (conninfo, password, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+
+  return _orgdesk_conn_params_resolve_finish (result, error);
+}
+
+static void
+test_conninfo_resolve (void)
+{
+  g_autoptr(OrgdeskConnParams) params = NULL;
+  g_autoptr(OrgdeskConnParams) plain = NULL;
+  g_autoptr(OrgdeskConnParams) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_auto(GStrv) hosts = NULL;
+  g_auto(GStrv) addrs = NULL;
+  g_auto(GStrv) ports = NULL;
+  guint n_localhost = 0;
+
+  /* localhost is looked up (one entry per address), an address and a socket directory are kept */
+  params = resolve ("host=localhost,127.0.0.2,/tmp port=1,2,3 password=in-string keepalives_idle=5",
+                    "from-keyring", &error);
+  g_assert_no_error (error);
+  hosts = g_strsplit (param_value (params, "host"), ",", -1);
+  addrs = g_strsplit (param_value (params, "hostaddr"), ",", -1);
+  ports = g_strsplit (param_value (params, "port"), ",", -1);
+  g_assert_cmpuint (g_strv_length (hosts), ==, g_strv_length (addrs));
+  g_assert_cmpuint (g_strv_length (hosts), ==, g_strv_length (ports));
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      if (strcmp (hosts[i], "localhost") == 0)
+        {
+          n_localhost++;
+          g_assert_true (g_hostname_is_ip_address (addrs[i]));
+          g_assert_cmpstr (ports[i], ==, "1");
+        }
+      else if (strcmp (hosts[i], "127.0.0.2") == 0)
+        {
+          g_assert_cmpstr (addrs[i], ==, "127.0.0.2");
+          g_assert_cmpstr (ports[i], ==, "2");
+        }
+      else
+        {
+          g_assert_cmpstr (hosts[i], ==, "/tmp");
+          g_assert_cmpstr (addrs[i], ==, "");
+          g_assert_cmpstr (ports[i], ==, "3");
+        }
+    }
+  g_assert_cmpuint (n_localhost, >=, 1);
+  g_assert_cmpstr (param_value (params, "password"), ==, "from-keyring");
+  g_assert_cmpstr (param_value (params, "keepalives_idle"), ==, "5");
+  g_assert_cmpstr (param_value (params, "tcp_user_timeout"), ==, "60000");
+
+  /* Nothing to look up: the string as it is, with our defaults */
+  plain = resolve ("postgresql://u:in-uri@127.0.0.1:5/db", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (param_value (plain, "host"), ==, "127.0.0.1");
+  g_assert_null (param_value (plain, "hostaddr"));
+  g_assert_cmpstr (param_value (plain, "password"), ==, "in-uri");
+  g_assert_cmpstr (param_value (plain, "keepalives_count"), ==, "3");
+
+  none = resolve ("host=orgdesk-test.invalid", NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "orgdesk-test.invalid"));
+
+  description = _orgdesk_conninfo_describe ("postgresql://u:in-uri@127.0.0.1:5/db?sslpassword=x");
+  g_assert_cmpstr (description, ==, "user=u dbname=db host=127.0.0.1 port=5");
+  g_assert_cmpint (_orgdesk_conninfo_get_connect_timeout ("host=x"), ==, 10);
+  g_assert_cmpint (_orgdesk_conninfo_get_connect_timeout ("host=x connect_timeout=1"), ==, 2);
+  g_assert_cmpint (_orgdesk_conninfo_get_connect_timeout ("host=x connect_timeout=0"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1234,6 +1332,8 @@ main (int   argc,
   ADD ("host-name", test_host_name);
 
 #undef ADD
+
+  g_test_add_func ("/orgdesk/data/database/conninfo/resolve", test_conninfo_resolve);
 
   return g_test_run ();
 }

@@ -9,11 +9,11 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
+#include "orgdesk-conninfo.h"
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
 #include "orgdesk-query-result-private.h"
@@ -36,10 +36,6 @@
 
 #define RETRY_DELAY_MIN_MS 500
 #define RETRY_DELAY_MAX_MS 30000
-
-/* libpq leaves connect_timeout to callers of PQconnectPoll(); without one in the
- * connection string a silent network would keep us connecting for minutes. */
-#define DEFAULT_CONNECT_TIMEOUT_S 10
 
 typedef enum
 {
@@ -511,66 +507,12 @@ continue_connecting (OrgdeskDatabase *self)
     }
 }
 
-static const char *
-option_value (const PQconninfoOption *options,
-              const char             *keyword)
-{
-  for (const PQconninfoOption *o = options; o->keyword != NULL; o++)
-    {
-      if (strcmp (o->keyword, keyword) == 0)
-        return o->val;
-    }
-
-  return NULL;
-}
-
-/* Starts libpq on @options, with the host names replaced by what was resolved
- * (@hosts, @hostaddrs and @ports are parallel lists, or NULL). */
 static void
-begin_connect (OrgdeskDatabase        *self,
-               const PQconninfoOption *options,
-               const char             *hosts,
-               const char             *hostaddrs,
-               const char             *ports)
+begin_connect (OrgdeskDatabase   *self,
+               OrgdeskConnParams *params)
 {
-  g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-
-  for (const PQconninfoOption *o = options; o->keyword != NULL; o++)
-    {
-      const char *value = o->val;
-
-      if (hosts != NULL && strcmp (o->keyword, "host") == 0)
-        continue;
-      if (hosts != NULL && strcmp (o->keyword, "hostaddr") == 0)
-        continue;
-      if (ports != NULL && strcmp (o->keyword, "port") == 0)
-        continue;
-      if (self->password != NULL && strcmp (o->keyword, "password") == 0)
-        continue;
-      if (value == NULL)
-        continue;
-
-      g_ptr_array_add (keywords, (gpointer) o->keyword);
-      g_ptr_array_add (values, (gpointer) value);
-    }
-
-#define ADD_PARAM(k, v) G_STMT_START { g_ptr_array_add (keywords, (gpointer) (k)); \
-                                       g_ptr_array_add (values, (gpointer) (v)); } G_STMT_END
-  if (hosts != NULL)
-    {
-      ADD_PARAM ("host", hosts);
-      ADD_PARAM ("hostaddr", hostaddrs);
-    }
-  if (ports != NULL)
-    ADD_PARAM ("port", ports);
-  if (self->password != NULL)
-    ADD_PARAM ("password", self->password);
-  ADD_PARAM (NULL, NULL);
-#undef ADD_PARAM
-
-  self->conn = PQconnectStartParams ((const char * const *) keywords->pdata,
-                                     (const char * const *) values->pdata, 0);
+  self->conn = PQconnectStartParams ((const char * const *) params->keywords->pdata,
+                                     (const char * const *) params->values->pdata, 0);
   if (self->conn == NULL)
     {
       connection_failed (self, "out of memory");
@@ -587,150 +529,26 @@ begin_connect (OrgdeskDatabase        *self,
   watch_socket (self, G_IO_OUT);
 }
 
-/* Resolving host names: libpq resolves them blocking unless it gets addresses. */
-
-typedef struct
-{
-  OrgdeskDatabase  *self;
-  PQconninfoOption *options;
-  char            **hosts;
-  char            **ports;       /* one port for all hosts, one per host, or NULL */
-  guint             next;
-  GPtrArray        *out_hosts;
-  GPtrArray        *out_addrs;
-  GPtrArray        *out_ports;
-  char             *first_error;
-} Resolution;
-
 static void
-resolution_free (Resolution *res)
+on_params_resolved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  g_clear_object (&res->self);
-  g_clear_pointer (&res->options, PQconninfoFree);
-  g_strfreev (res->hosts);
-  g_strfreev (res->ports);
-  g_ptr_array_unref (res->out_hosts);
-  g_ptr_array_unref (res->out_addrs);
-  g_ptr_array_unref (res->out_ports);
-  g_free (res->first_error);
-  g_free (res);
-}
-
-static gboolean
-host_needs_lookup (const char *host)
-{
-  /* Empty means the default (a Unix socket); '/' and '@' name Unix sockets */
-  return host[0] != '\0' && host[0] != '/' && host[0] != '@' && !g_hostname_is_ip_address (host);
-}
-
-static void resolve_next (Resolution *res);
-
-static const char *
-resolution_port (Resolution *res,
-                 guint       index)
-{
-  guint n_ports = res->ports != NULL ? g_strv_length (res->ports) : 0;
-
-  if (n_ports == 0)
-    return "";
-  if (n_ports == 1)
-    return res->ports[0];
-  return index < n_ports ? res->ports[index] : "";
-}
-
-static void
-resolution_add (Resolution *res,
-                const char *host,
-                const char *addr,
-                guint       index)
-{
-  g_ptr_array_add (res->out_hosts, g_strdup (host));
-  g_ptr_array_add (res->out_addrs, g_strdup (addr));
-  g_ptr_array_add (res->out_ports, g_strdup (resolution_port (res, index)));
-}
-
-static void
-on_host_resolved_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Resolution *res = user_data;
+  g_autoptr(OrgdeskDatabase) self = user_data;
+  g_autoptr(OrgdeskConnParams) params = NULL;
   g_autoptr(GError) error = NULL;
-  GList *addresses;
-  const char *host = res->hosts[res->next];
 
-  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  /* Cancelled: this attempt was given up (timeout), a new one may be running */
+  params = _orgdesk_conn_params_resolve_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      resolution_free (res);
-      return;
-    }
-
-  if (error != NULL)
-    {
-      g_debug ("Could not resolve %s: %s", host, error->message);
-      if (res->first_error == NULL)
-        res->first_error = g_strdup_printf ("could not translate host name \"%s\" to address: %s",
-                                            host, error->message);
-    }
-
-  /* Every address, in the resolver's order, so libpq still falls back from one to the next */
-  for (GList *l = addresses; l != NULL; l = l->next)
-    {
-      g_autofree char *addr = g_inet_address_to_string (l->data);
-
-      resolution_add (res, host, addr, res->next);
-    }
-  g_resolver_free_addresses (addresses);
-
-  res->next++;
-  resolve_next (res);
-}
-
-static char *
-join_array (GPtrArray *array)
-{
-  g_ptr_array_add (array, NULL);
-  return g_strjoinv (",", (char **) array->pdata);
-}
-
-static void
-resolve_next (Resolution *res)
-{
-  OrgdeskDatabase *self = res->self;
-  g_autofree char *hosts = NULL;
-  g_autofree char *addrs = NULL;
-  g_autofree char *ports = NULL;
-
-  for (; res->hosts[res->next] != NULL; res->next++)
-    {
-      const char *host = res->hosts[res->next];
-
-      if (host_needs_lookup (host))
-        {
-          g_resolver_lookup_by_name_async (g_resolver_get_default (), host,
-                                           self->resolve_cancellable,
-                                           on_host_resolved_cb, res);
-          return;
-        }
-      resolution_add (res, host, g_hostname_is_ip_address (host) ? host : "", res->next);
-    }
+    return;
 
   g_clear_object (&self->resolve_cancellable);
 
-  if (res->out_hosts->len == 0)
-    {
-      connection_failed (self, res->first_error);
-      resolution_free (res);
-      return;
-    }
-
-  hosts = join_array (res->out_hosts);
-  addrs = join_array (res->out_addrs);
-  ports = join_array (res->out_ports);
-  begin_connect (self, res->options, hosts, addrs,
-                 res->ports != NULL && res->ports[0] != NULL ? ports : NULL);
-  resolution_free (res);
+  if (params == NULL)
+    connection_failed (self, error->message);
+  else
+    begin_connect (self, params);
 }
 
 static gboolean
@@ -744,37 +562,11 @@ on_connect_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* connect_timeout as libpq reads it: 0 or less waits forever, the minimum is 2 s */
-static void
-start_connect_timeout (OrgdeskDatabase        *self,
-                       const PQconninfoOption *options)
-{
-  const char *value = option_value (options, "connect_timeout");
-  int seconds = DEFAULT_CONNECT_TIMEOUT_S;
-
-  if (value == NULL)
-    value = g_getenv ("PGCONNECT_TIMEOUT");
-  if (value != NULL && *value != '\0')
-    seconds = atoi (value);
-  if (seconds <= 0)
-    return;
-
-  self->timeout_source = g_timeout_source_new_seconds (MAX (seconds, 2));
-  g_source_set_callback (self->timeout_source, on_connect_timeout_cb, self, NULL);
-  g_source_set_static_name (self->timeout_source, "[orgdesk] database connect timeout");
-  g_source_attach (self->timeout_source, self->context);
-}
-
 static void
 start_connecting (OrgdeskDatabase *self)
 {
   g_autofree char *description = NULL;
-  g_autofree char *parse_error = NULL;
-  PQconninfoOption *options;
-  const char *host;
-  const char *port;
-  Resolution *res;
-  gboolean lookup = FALSE;
+  int timeout;
 
   g_assert (self->conn == NULL);
   g_assert (self->state != ORGDESK_DATABASE_STATE_CONNECTING);
@@ -785,49 +577,19 @@ start_connecting (OrgdeskDatabase *self)
   description = orgdesk_database_dup_description (self);
   g_debug ("Connecting to the database: %s", description);
 
-  options = PQconninfoParse (self->conninfo, &parse_error);
-  if (options == NULL)
+  /* The whole attempt, the host name lookup included */
+  timeout = _orgdesk_conninfo_get_connect_timeout (self->conninfo);
+  if (timeout > 0)
     {
-      /* libpq quotes the offending part, which may be the password */
-      PQfreemem (g_steal_pointer (&parse_error));
-      connection_failed (self, "The database connection string is not valid");
-      return;
-    }
-  PQfreemem (g_steal_pointer (&parse_error));
-  start_connect_timeout (self, options);
-
-  host = option_value (options, "host");
-  port = option_value (options, "port");
-  if (host == NULL)
-    host = g_getenv ("PGHOST");
-  if (port == NULL)
-    port = g_getenv ("PGPORT");
-
-  if (host != NULL && option_value (options, "hostaddr") == NULL && g_getenv ("PGHOSTADDR") == NULL)
-    {
-      g_auto(GStrv) hosts = g_strsplit (host, ",", -1);
-
-      for (guint i = 0; hosts[i] != NULL; i++)
-        lookup |= host_needs_lookup (hosts[i]);
-
-      if (lookup)
-        {
-          res = g_new0 (Resolution, 1);
-          res->self = g_object_ref (self);
-          res->options = options;
-          res->hosts = g_steal_pointer (&hosts);
-          res->ports = port != NULL && *port != '\0' ? g_strsplit (port, ",", -1) : NULL;
-          res->out_hosts = g_ptr_array_new_with_free_func (g_free);
-          res->out_addrs = g_ptr_array_new_with_free_func (g_free);
-          res->out_ports = g_ptr_array_new_with_free_func (g_free);
-          self->resolve_cancellable = g_cancellable_new ();
-          resolve_next (res);
-          return;
-        }
+      self->timeout_source = g_timeout_source_new_seconds (timeout);
+      g_source_set_callback (self->timeout_source, on_connect_timeout_cb, self, NULL);
+      g_source_set_static_name (self->timeout_source, "[orgdesk] database connect timeout");
+      g_source_attach (self->timeout_source, self->context);
     }
 
-  begin_connect (self, options, NULL, NULL, NULL);
-  PQconninfoFree (options);
+  self->resolve_cancellable = g_cancellable_new ();
+  _orgdesk_conn_params_resolve_async (self->conninfo, self->password, self->resolve_cancellable,
+                                      on_params_resolved_cb, g_object_ref (self));
 }
 
 /* Sending and reading */
@@ -1438,27 +1200,9 @@ orgdesk_database_get_last_error (OrgdeskDatabase *self)
 char *
 orgdesk_database_dup_description (OrgdeskDatabase *self)
 {
-  static const char * const shown[] = { "host", "hostaddr", "port", "dbname", "user", "sslmode", NULL };
-  g_autoptr(GString) description = g_string_new (NULL);
-  PQconninfoOption *options;
-
   g_return_val_if_fail (ORGDESK_IS_DATABASE (self), NULL);
 
-  options = PQconninfoParse (self->conninfo, NULL);
-  if (options == NULL)
-    return g_strdup ("(an invalid connection string)");
-
-  for (const PQconninfoOption *o = options; o->keyword != NULL; o++)
-    {
-      if (o->val == NULL || !g_strv_contains (shown, o->keyword))
-        continue;
-      if (description->len > 0)
-        g_string_append_c (description, ' ');
-      g_string_append_printf (description, "%s=%s", o->keyword, o->val);
-    }
-  PQconninfoFree (options);
-
-  return g_string_free (g_steal_pointer (&description), FALSE);
+  return _orgdesk_conninfo_describe (self->conninfo);
 }
 
 /**
