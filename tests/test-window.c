@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "orgdesk-application.h"
+#include "orgdesk-posts-page.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-window.h"
@@ -47,6 +48,32 @@ static GtkDropDown *
 selector (void)
 {
   return GTK_DROP_DOWN (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+}
+
+static OrgdeskPostsPage *
+posts_page (void)
+{
+  return ORGDESK_POSTS_PAGE (find_widget_of_type (GTK_WIDGET (window), ORGDESK_TYPE_POSTS_PAGE));
+}
+
+static gboolean
+posts_shown (gconstpointer data)
+{
+  OrgdeskPostsPage *page = posts_page ();
+
+  return page != NULL && g_strcmp0 (orgdesk_posts_page_get_visible_state (page), "list") == 0;
+}
+
+/* The id of the first post in the list, once its page has loaded. */
+static char *
+dup_first_post_id (void)
+{
+  g_autoptr(OrgdeskPagedItem) holder = g_list_model_get_item (G_LIST_MODEL (orgdesk_posts_page_get_model (posts_page ())), 0);
+
+  while (orgdesk_paged_item_get_item (holder) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return g_strdup (orgdesk_post_get_id (orgdesk_paged_item_get_item (holder)));
 }
 
 static gboolean
@@ -127,6 +154,8 @@ test_sign_in (void)
 
   orgdesk_test_wait_for_condition (page_is, "organization", 60);
   orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  /* The organization's posts, from PostgreSQL through its row-level security. */
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
   save_screenshot ("window-signed-in.png");
 
   /* The selector lists the user's organizations by name; it agrees with the title. */
@@ -167,8 +196,18 @@ test_switch_from_action (void)
   if (orgdesk_test_logto_endpoint () == NULL)
     return;
 
+  g_autofree char *acme_first = NULL;
+  g_autofree char *globex_first = NULL;
+
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  acme_first = dup_first_post_id ();
+
   g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
   assert_shows_organization (globex);
+  /* The list reloads for Globex: none of Acme's posts. */
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  globex_first = dup_first_post_id ();
+  g_assert_cmpstr (globex_first, !=, acme_first);
   orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
   g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read");
 
@@ -255,12 +294,39 @@ clear_keyring (void)
   g_assert_no_error (error);
 }
 
+/* Schema and demo posts for the stand-in's organizations (both idempotent). */
+static void
+prepare_database (void)
+{
+  const char *owner_uri = g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *argv[] = { g_getenv ("ORGDESK_TEST_ADMIN"), i == 0 ? "migrate" : "seed",
+                             "--database", owner_uri, "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"), NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      if (i == 1)
+        argv[4] = NULL;   /* seed takes no migrations directory */
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+    }
+}
+
 static void
 start_application (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(GError) error = NULL;
 
+  if (orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_URI") != NULL)
+    {
+      prepare_database ();
+      g_settings_set_string (settings, "database-uri", g_getenv ("ORGDESK_TEST_DATABASE_URI"));
+    }
   g_settings_set_string (settings, "logto-endpoint", orgdesk_test_logto_endpoint ());
   g_settings_set_string (settings, "last-organization-id", "");
   clear_keyring ();

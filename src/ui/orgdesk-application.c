@@ -28,6 +28,8 @@ struct _OrgdeskApplication
 
   GSettings      *settings;
   OrgdeskSession *session;
+  OrgdeskDatabase *database;
+  OrgdeskPostRepository *post_repository;
   GCancellable   *cancellable;
 };
 
@@ -317,6 +319,13 @@ orgdesk_application_startup (GApplication *application)
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->session = create_session (self->settings);
+  {
+    g_autofree char *database_uri = g_settings_get_string (self->settings, "database-uri");
+
+    /* Connects on first use, in the background. */
+    self->database = orgdesk_database_new (database_uri);
+    self->post_repository = orgdesk_post_repository_new (self->database, self->session);
+  }
   self->cancellable = g_cancellable_new ();
 
   last_organization = g_settings_get_string (self->settings, "last-organization-id");
@@ -364,6 +373,8 @@ orgdesk_application_dispose (GObject *object)
   OrgdeskApplication *self = ORGDESK_APPLICATION (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->post_repository);
+  g_clear_object (&self->database);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -409,4 +420,11 @@ orgdesk_application_get_settings (OrgdeskApplication *self)
 {
   g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+OrgdeskPostRepository *
+orgdesk_application_get_post_repository (OrgdeskApplication *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
+  return self->post_repository;
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,6 @@ G_DECLARE_FINAL_TYPE (OrgdeskApplication, orgdesk_application, ORGDESK, APPLICAT
 OrgdeskApplication *orgdesk_application_new         (void);
 OrgdeskSession     *orgdesk_application_get_session (OrgdeskApplication *self);
 GSettings          *orgdesk_application_get_settings (OrgdeskApplication *self);
+OrgdeskPostRepository *orgdesk_application_get_post_repository (OrgdeskApplication *self);
 
 G_END_DECLS

@@ -7,15 +7,45 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-database-error.h"
 #include "orgdesk-error-text.h"
+
+static const char *
+database_error_text (const GError *error)
+{
+  switch ((OrgdeskDatabaseError) error->code)
+    {
+    case ORGDESK_DATABASE_ERROR_CONNECTION:
+      return _("Could not reach the database");
+    case ORGDESK_DATABASE_ERROR_PERMISSION:
+      return _("You are not allowed to do this in this organization");
+    case ORGDESK_DATABASE_ERROR_CONSTRAINT:
+      return _("The change conflicts with other data and was not saved");
+    case ORGDESK_DATABASE_ERROR_SERIALIZATION:
+      return _("Someone else changed this at the same time. Please try again.");
+    case ORGDESK_DATABASE_ERROR_QUERY:
+    case ORGDESK_DATABASE_ERROR_FAILED:
+    default:
+      return _("The database could not do this");
+    }
+}
 
 const char *
 orgdesk_error_text (const GError *error)
 {
   g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == ORGDESK_DATABASE_ERROR)
+    return database_error_text (error);
+
+  /* The data layer's own checks already speak to the user. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+    return error->message;
 
   if (error->domain != ORGDESK_AUTH_ERROR)
     return _("Something went wrong");

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "orgdesk-error-text.h"
+#include "orgdesk-posts-page.h"
 #include "orgdesk-window.h"
 
 /*
@@ -26,6 +27,7 @@ struct _OrgdeskWindow
 
   OrgdeskSession       *session;
   GSettings            *settings;
+  OrgdeskPostRepository *post_repository;
   GSignalGroup         *sign_in_signals;
   gboolean              syncing_selector;
 
@@ -34,6 +36,8 @@ struct _OrgdeskWindow
   GtkStack             *title_stack;
   GtkDropDown          *organization_dropdown;
   GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *organization_info_button;
+  AdwBin               *posts_bin;
   GtkSpinner           *switching_spinner;
   GtkRevealer          *offline_revealer;
   GtkStack             *main_stack;
@@ -53,6 +57,7 @@ enum {
   PROP_0,
   PROP_SESSION,
   PROP_SETTINGS,
+  PROP_POST_REPOSITORY,
   N_PROPS
 };
 
@@ -112,6 +117,7 @@ update_page (OrgdeskWindow *self)
   gtk_spinner_set_spinning (self->waiting_spinner, g_str_equal (page, "waiting"));
   gtk_widget_set_visible (GTK_WIDGET (self->primary_menu_button),
                           orgdesk_session_get_state (self->session) == ORGDESK_SESSION_STATE_SIGNED_IN);
+  gtk_widget_set_visible (GTK_WIDGET (self->organization_info_button), g_str_equal (page, "organization"));
   update_title (self);
 }
 
@@ -418,6 +424,9 @@ orgdesk_window_constructed (GObject *object)
 
   g_assert (ORGDESK_IS_SESSION (self->session));
   g_assert (G_IS_SETTINGS (self->settings));
+  g_assert (ORGDESK_IS_POST_REPOSITORY (self->post_repository));
+
+  adw_bin_set_child (self->posts_bin, orgdesk_posts_page_new (self->post_repository));
 
   popover = gtk_menu_button_get_popover (self->primary_menu_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), create_user_box (self), "user");
@@ -437,6 +446,7 @@ orgdesk_window_dispose (GObject *object)
   g_clear_object (&self->sign_in_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_object (&self->post_repository);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_WINDOW);
 
@@ -459,6 +469,10 @@ orgdesk_window_set_property (GObject      *object,
 
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_POST_REPOSITORY:
+      self->post_repository = g_value_dup_object (value);
       break;
 
     default:
@@ -484,6 +498,9 @@ orgdesk_window_class_init (OrgdeskWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POST_REPOSITORY] =
+    g_param_spec_object ("post-repository", NULL, NULL, ORGDESK_TYPE_POST_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-window.ui");
@@ -491,6 +508,8 @@ orgdesk_window_class_init (OrgdeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, title_stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, organization_dropdown);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, organization_info_button);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, posts_bin);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, switching_spinner);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskWindow, main_stack);
@@ -528,6 +547,7 @@ orgdesk_window_new (OrgdeskApplication *application)
                        "application", application,
                        "session", orgdesk_application_get_session (application),
                        "settings", orgdesk_application_get_settings (application),
+                       "post-repository", orgdesk_application_get_post_repository (application),
                        NULL);
 }
 

@@ -1,0 +1,413 @@
+/* orgdesk-posts-page.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "orgdesk-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "orgdesk-error-text.h"
+#include "orgdesk-posts-page.h"
+#include "orgdesk-window.h"
+
+/*
+ * The active organization's posts.  Every switch of organization (or search) makes
+ * a new paged model for the new scope and drops the old one, whose pending loads
+ * are cancelled: rows of the previous organization can never arrive here.
+ */
+
+struct _OrgdeskPostsPage
+{
+  GtkWidget              parent_instance;
+
+  OrgdeskPostRepository *repository;
+  OrgdeskPagedModel     *model;
+  GCancellable          *cancellable;
+
+  GtkSearchEntry        *search_entry;
+  GtkStack              *stack;
+  GtkSpinner            *loading_spinner;
+  GtkListView           *list_view;
+  AdwStatusPage         *error_page;
+};
+
+enum {
+  PROP_0,
+  PROP_REPOSITORY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (OrgdeskPostsPage, orgdesk_posts_page, GTK_TYPE_WIDGET)
+
+static void
+update_state (OrgdeskPostsPage *self)
+{
+  const char *page = "loading";
+
+  if (self->model != NULL)
+    switch (orgdesk_paged_model_get_state (self->model))
+      {
+      case ORGDESK_PAGED_MODEL_STATE_IDLE:
+      case ORGDESK_PAGED_MODEL_STATE_COUNTING:
+        page = "loading";
+        break;
+
+      case ORGDESK_PAGED_MODEL_STATE_READY:
+        page = g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0 ? "list" : "empty";
+        break;
+
+      case ORGDESK_PAGED_MODEL_STATE_ERROR:
+        page = "error";
+        adw_status_page_set_description (self->error_page,
+                                         orgdesk_error_text (orgdesk_paged_model_get_error (self->model)));
+        break;
+
+      default:
+        g_assert_not_reached ();
+      }
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+}
+
+/**
+ * orgdesk_posts_page_reload:
+ * @self: a #OrgdeskPostsPage
+ *
+ * Shows the posts of the organization that is active now.
+ */
+void
+orgdesk_posts_page_reload (OrgdeskPostsPage *self)
+{
+  g_autoptr(OrgdeskPageSource) source = NULL;
+  g_autoptr(GtkSelectionModel) selection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ORGDESK_IS_POSTS_PAGE (self));
+
+  if (self->model != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->model, self);
+      orgdesk_paged_model_cancel (self->model);
+      g_clear_object (&self->model);
+    }
+
+  source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), &error);
+  if (source == NULL)
+    {
+      /* Signed out or no organization: the window shows its own page for that. */
+      gtk_list_view_set_model (self->list_view, NULL);
+      update_state (self);
+      return;
+    }
+
+  self->model = orgdesk_paged_model_new (source, 0);
+  g_signal_connect_object (self->model, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
+  gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+  gtk_list_view_set_model (self->list_view, selection);
+  orgdesk_paged_model_load (self->model);
+  update_state (self);
+}
+
+static void
+on_search_changed_cb (OrgdeskPostsPage *self)
+{
+  orgdesk_posts_page_reload (self);
+}
+
+/* New post {{{ */
+
+typedef struct
+{
+  OrgdeskPostsPage *self;
+  GtkEditable      *title;
+  GtkTextBuffer    *body;
+} Editor;
+
+static void
+editor_free (gpointer  data,
+             GClosure *closure)
+{
+  Editor *editor = data;
+
+  g_object_unref (editor->self);
+  g_free (editor);
+}
+
+static char *
+editor_dup_body (Editor *editor)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (editor->body, &start, &end);
+  return gtk_text_buffer_get_text (editor->body, &start, &end, FALSE);
+}
+
+static void show_editor (OrgdeskPostsPage *self,
+                         const char       *title,
+                         const char       *body);
+
+/* What was typed, kept until the post is saved: a failure reopens the editor. */
+typedef struct
+{
+  OrgdeskPostsPage *self;
+  char             *title;
+  char             *body;
+} Draft;
+
+static void
+draft_free (Draft *draft)
+{
+  g_object_unref (draft->self);
+  g_free (draft->title);
+  g_free (draft->body);
+  g_free (draft);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Draft, draft_free)
+
+static void
+on_post_created_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Draft) draft = user_data;
+  g_autoptr(OrgdeskPost) post = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  post = orgdesk_post_repository_create_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (post == NULL)
+    {
+      window = gtk_widget_get_ancestor (GTK_WIDGET (draft->self), ORGDESK_TYPE_WINDOW);
+      if (window != NULL)
+        orgdesk_window_show_error (ORGDESK_WINDOW (window), error);
+      show_editor (draft->self, draft->title, draft->body);
+      return;
+    }
+
+  orgdesk_posts_page_reload (draft->self);
+}
+
+static void
+on_editor_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       Editor           *editor)
+{
+  Draft *draft;
+
+  if (!g_str_equal (response, "save"))
+    return;
+
+  draft = g_new0 (Draft, 1);
+  draft->self = g_object_ref (editor->self);
+  draft->title = g_strdup (gtk_editable_get_text (editor->title));
+  draft->body = editor_dup_body (editor);
+  orgdesk_post_repository_create_async (editor->self->repository, draft->title, draft->body,
+                                        editor->self->cancellable, on_post_created_cb, draft);
+}
+
+/* Save only what the database would accept, so the dialog never closes on a
+ * post that is then refused for its form. */
+static void
+on_editor_changed_cb (Editor *editor)
+{
+  GtkWidget *dialog = gtk_widget_get_ancestor (GTK_WIDGET (editor->title), ADW_TYPE_MESSAGE_DIALOG);
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (editor->title)));
+
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save",
+                                           *title != '\0' && g_utf8_strlen (title, -1) <= 200);
+}
+
+static void
+show_editor (OrgdeskPostsPage *self,
+             const char       *title,
+             const char       *body)
+{
+  GtkWidget *dialog, *box, *entry, *scroller, *text_view;
+  Editor *editor;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("New Post"), NULL);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Title"));
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 200);
+  gtk_editable_set_text (GTK_EDITABLE (entry), title != NULL ? title : "");
+  text_view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view)), body != NULL ? body : "", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text"), -1);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 160);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), text_view);
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), scroller);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Publish"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  editor = g_new0 (Editor, 1);
+  editor->self = g_object_ref (self);
+  editor->title = GTK_EDITABLE (entry);
+  editor->body = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_editor_response_cb), editor,
+                         editor_free, 0);
+  g_signal_connect_swapped (entry, "changed", G_CALLBACK (on_editor_changed_cb), editor);
+  on_editor_changed_cb (editor);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+new_post_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  show_editor (ORGDESK_POSTS_PAGE (widget), NULL, NULL);
+}
+
+static void
+reload_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  orgdesk_posts_page_reload (ORGDESK_POSTS_PAGE (widget));
+}
+
+/* }}} */
+
+static void
+orgdesk_posts_page_constructed (GObject *object)
+{
+  OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (object);
+  OrgdeskSession *session = orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->repository));
+
+  G_OBJECT_CLASS (orgdesk_posts_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (session, "notify::active-organization",
+                           G_CALLBACK (orgdesk_posts_page_reload), self, G_CONNECT_SWAPPED);
+  orgdesk_posts_page_reload (self);
+}
+
+static void
+orgdesk_posts_page_dispose (GObject *object)
+{
+  OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->model != NULL)
+    orgdesk_paged_model_cancel (self->model);
+  g_clear_object (&self->model);
+  g_clear_object (&self->repository);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_POSTS_PAGE);
+  /* A plain GtkWidget subclass unparents its own children (the template's box). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (orgdesk_posts_page_parent_class)->dispose (object);
+}
+
+static void
+orgdesk_posts_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPOSITORY:
+      self->repository = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = orgdesk_posts_page_constructed;
+  object_class->dispose = orgdesk_posts_page_dispose;
+  object_class->set_property = orgdesk_posts_page_set_property;
+
+  properties[PROP_REPOSITORY] =
+    g_param_spec_object ("repository", NULL, NULL, ORGDESK_TYPE_POST_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ORGDESK_TYPE_PAGED_ITEM);
+  g_type_ensure (ORGDESK_TYPE_POST);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-posts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "posts.new", NULL, new_post_activated);
+  gtk_widget_class_install_action (widget_class, "posts.reload", NULL, reload_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "posts.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "posts.reload", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+orgdesk_posts_page_init (OrgdeskPostsPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+orgdesk_posts_page_new (OrgdeskPostRepository *repository)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (repository), NULL);
+
+  return g_object_new (ORGDESK_TYPE_POSTS_PAGE, "repository", repository, NULL);
+}
+
+OrgdeskPagedModel *
+orgdesk_posts_page_get_model (OrgdeskPostsPage *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_POSTS_PAGE (self), NULL);
+  return self->model;
+}
+
+const char *
+orgdesk_posts_page_get_visible_state (OrgdeskPostsPage *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_POSTS_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
