@@ -23,12 +23,6 @@
 #define POST_FROM_RETURNED \
   " FROM p LEFT JOIN orgdesk.users u ON u.id = p.author_id"
 
-/* The signed-in user's row, so posts can name their author. */
-#define UPSERT_AUTHOR_SQL \
-  "INSERT INTO orgdesk.users (logto_id, email, name)" \
-  " VALUES (orgdesk.current_user_logto_id (), $1, $2)" \
-  " ON CONFLICT (logto_id) DO UPDATE SET email = excluded.email, name = excluded.name"
-
 #define INSERT_POST_SQL \
   "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, author_id, title, body)" \
   "  VALUES ($1, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $2, $3)" \
@@ -112,37 +106,6 @@ check_post_id (const char  *post_id,
 /* }}} */
 
 /* Running statements {{{ */
-
-static GTask *
-start_task (OrgdeskPostRepository   *self,
-            gpointer                 source_tag,
-            GCancellable            *cancellable,
-            GAsyncReadyCallback      callback,
-            gpointer                 user_data,
-            OrgdeskRepositoryScope **scope)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, source_tag);
-  *scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (self), &error);
-  if (*scope == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return NULL;
-    }
-
-  return task;
-}
-
-static void
-fail_task (GTask  *task,
-           GError *error)
-{
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
 
 /* The last statement's rows hold the post (or none: not in this organization). */
 static void
@@ -230,7 +193,6 @@ orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
 {
   g_autoptr(OrgdeskRepositoryScope) scope = NULL;
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskUser *user;
   OrgdeskQuery *query;
   GError *error = NULL;
   GTask *task;
@@ -238,21 +200,17 @@ orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = start_task (self, orgdesk_post_repository_create_async, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_create_async, cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
 
   if (!check_post (title, body, &error))
     {
-      fail_task (task, error);
+      _orgdesk_repository_fail_task (task, error);
       return;
     }
 
-  user = orgdesk_session_get_user (orgdesk_repository_get_session (ORGDESK_REPOSITORY (self)));
-  query = orgdesk_query_new (UPSERT_AUTHOR_SQL);
-  orgdesk_query_add_param (query, orgdesk_user_get_email (user));
-  orgdesk_query_add_param (query, orgdesk_user_get_display_name (user));
-  g_ptr_array_add (queries, query);
+  g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
 
   query = _orgdesk_repository_scope_new_query (scope, INSERT_POST_SQL);
   orgdesk_query_add_param (query, title);
@@ -289,13 +247,13 @@ orgdesk_post_repository_get_async (OrgdeskPostRepository *self,
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = start_task (self, orgdesk_post_repository_get_async, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_get_async, cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
 
   if (!check_post_id (post_id, &error))
     {
-      fail_task (task, error);
+      _orgdesk_repository_fail_task (task, error);
       return;
     }
 
@@ -335,13 +293,13 @@ orgdesk_post_repository_update_async (OrgdeskPostRepository *self,
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = start_task (self, orgdesk_post_repository_update_async, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_update_async, cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
 
   if (!check_post_id (post_id, &error) || !check_post (title, body, &error))
     {
-      fail_task (task, error);
+      _orgdesk_repository_fail_task (task, error);
       return;
     }
 
@@ -399,13 +357,13 @@ orgdesk_post_repository_delete_async (OrgdeskPostRepository *self,
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = start_task (self, orgdesk_post_repository_delete_async, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_delete_async, cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
 
   if (!check_post_id (post_id, &error))
     {
-      fail_task (task, error);
+      _orgdesk_repository_fail_task (task, error);
       return;
     }
 

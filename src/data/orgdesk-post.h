@@ -8,6 +8,7 @@
 #pragma once
 
 #include "orgdesk-query-result.h"
+#include "orgdesk-sql.h"
 
 G_BEGIN_DECLS
 
@@ -15,13 +16,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OrgdeskPost, orgdesk_post, ORGDESK, POST, GObject)
 
-/* The columns every post query selects, in this order, for new_from_result().
- * Timestamps are ISO 8601 in UTC whatever the server's DateStyle. */
-#define ORGDESK_POST_TIMESTAMP(column) \
-  "to_char (" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+/* The columns every post query selects, in this order, for new_from_result(). */
 #define ORGDESK_POST_COLUMNS \
-  "p.id::text, p.title, p.body, " ORGDESK_POST_TIMESTAMP ("p.created_at") ", " \
-  ORGDESK_POST_TIMESTAMP ("p.updated_at") ", " \
+  "p.id::text, p.title, p.body, " ORGDESK_SQL_ISO_TIMESTAMP ("p.created_at") ", " \
+  ORGDESK_SQL_ISO_TIMESTAMP ("p.updated_at") ", " \
   "coalesce (u.name, u.email, ''), " \
   "(SELECT count (*) FROM orgdesk.comments c " \
   "  WHERE c.logto_organization_id = p.logto_organization_id AND c.post_id = p.id)::text"

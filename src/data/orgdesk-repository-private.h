@@ -25,6 +25,16 @@ OrgdeskQuery           *_orgdesk_repository_scope_new_query (OrgdeskRepositorySc
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OrgdeskRepositoryScope, _orgdesk_repository_scope_unref)
 
+GTask                  *_orgdesk_repository_start_task     (OrgdeskRepository       *self,
+                                                            gpointer                 source_tag,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data,
+                                                            OrgdeskRepositoryScope **scope);
+void                    _orgdesk_repository_fail_task      (GTask                   *task,
+                                                            GError                  *error);
+OrgdeskQuery           *_orgdesk_repository_new_author_upsert (OrgdeskRepository    *self);
+
 void                    _orgdesk_repository_run_async      (OrgdeskRepository       *self,
                                                             OrgdeskRepositoryScope  *scope,
                                                             GPtrArray               *queries,

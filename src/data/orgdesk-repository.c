@@ -126,6 +126,66 @@ _orgdesk_repository_scope_new_query (OrgdeskRepositoryScope *scope,
 
 /* }}} */
 
+/**
+ * _orgdesk_repository_start_task:
+ * @self: a repository
+ * @source_tag: the public function
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: the caller's callback
+ * @user_data: its data
+ * @scope: (out): the request's scope
+ *
+ * Starts a request in the active organization.  Without one, the task fails at
+ * once (and is consumed) and %NULL is returned.
+ *
+ * Returns: (transfer full) (nullable): the task
+ */
+GTask *
+_orgdesk_repository_start_task (OrgdeskRepository       *self,
+                                gpointer                 source_tag,
+                                GCancellable            *cancellable,
+                                GAsyncReadyCallback      callback,
+                                gpointer                 user_data,
+                                OrgdeskRepositoryScope **scope)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *scope = _orgdesk_repository_scope_new (self, &error);
+  if (*scope == NULL)
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return NULL;
+    }
+
+  return task;
+}
+
+void
+_orgdesk_repository_fail_task (GTask  *task,
+                               GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/* The signed-in user's row, so what they write can name its author. */
+OrgdeskQuery *
+_orgdesk_repository_new_author_upsert (OrgdeskRepository *self)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  OrgdeskUser *user = orgdesk_session_get_user (priv->session);
+  OrgdeskQuery *query;
+
+  query = orgdesk_query_new ("INSERT INTO orgdesk.users (logto_id, email, name)"
+                             " VALUES (orgdesk.current_user_logto_id (), $1, $2)"
+                             " ON CONFLICT (logto_id) DO UPDATE SET email = excluded.email, name = excluded.name");
+  orgdesk_query_add_param (query, user != NULL ? orgdesk_user_get_email (user) : NULL);
+  orgdesk_query_add_param (query, user != NULL ? orgdesk_user_get_display_name (user) : NULL);
+  return query;
+}
+
 static void
 on_run_cb (GObject      *source,
            GAsyncResult *result,

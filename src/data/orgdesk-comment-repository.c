@@ -1,0 +1,309 @@
+/* orgdesk-comment-repository.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "orgdesk-data"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "orgdesk-comment-repository.h"
+#include "orgdesk-repository-private.h"
+
+/* Comments on the active organization's posts.  A comment names its post by
+ * (organization, post): the database refuses one on another organization's post. */
+
+#define MAX_BODY_CHARS 20000
+
+#define SELECT_COMMENTS_SQL \
+  "SELECT " ORGDESK_COMMENT_COLUMNS \
+  " FROM orgdesk.comments c LEFT JOIN orgdesk.users u ON u.id = c.author_id" \
+  " WHERE c.logto_organization_id = $1 AND c.post_id = $2::uuid" \
+  " ORDER BY c.created_at, c.id LIMIT " G_STRINGIFY (ORGDESK_COMMENT_REPOSITORY_MAX_COMMENTS)
+
+#define INSERT_COMMENT_SQL \
+  "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, post_id, author_id, body)" \
+  "  VALUES ($1, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
+  "  RETURNING *)" \
+  " SELECT " ORGDESK_COMMENT_COLUMNS " FROM c LEFT JOIN orgdesk.users u ON u.id = c.author_id"
+
+#define DELETE_COMMENT_SQL \
+  "DELETE FROM orgdesk.comments WHERE logto_organization_id = $1 AND id = $2::uuid"
+
+struct _OrgdeskCommentRepository
+{
+  OrgdeskRepository parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (OrgdeskCommentRepository, orgdesk_comment_repository, ORGDESK_TYPE_REPOSITORY)
+
+static void
+orgdesk_comment_repository_class_init (OrgdeskCommentRepositoryClass *klass)
+{
+}
+
+static void
+orgdesk_comment_repository_init (OrgdeskCommentRepository *self)
+{
+}
+
+static gboolean
+check_id (const char  *id,
+          const char  *message,
+          GError     **error)
+{
+  if (id != NULL && g_uuid_string_is_valid (id))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, message);
+  return FALSE;
+}
+
+static gboolean
+check_body (const char  *body,
+            GError     **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (body == NULL || !g_utf8_validate (body, -1, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The text is not valid"));
+      return FALSE;
+    }
+
+  stripped = g_strstrip (g_strdup (body));
+  if (*stripped == '\0' || g_utf8_strlen (body, -1) > MAX_BODY_CHARS)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           *stripped == '\0' ? _("A comment needs some text") : _("The comment is too long"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+OrgdeskCommentRepository *
+orgdesk_comment_repository_new (OrgdeskDatabase *database,
+                                OrgdeskSession  *session)
+{
+  g_return_val_if_fail (ORGDESK_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (ORGDESK_IS_SESSION (session), NULL);
+
+  return g_object_new (ORGDESK_TYPE_COMMENT_REPOSITORY, "database", database, "session", session, NULL);
+}
+
+/* The last statement's rows are comments. */
+static void
+on_comments_returned_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  OrgdeskQueryResult *rows;
+  GPtrArray *comments;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  rows = g_ptr_array_index (results, results->len - 1);
+  comments = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), g_object_unref);
+  for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
+    g_ptr_array_add (comments, orgdesk_comment_new_from_result (rows, i));
+
+  g_task_return_pointer (task, comments, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+orgdesk_comment_repository_list_async (OrgdeskCommentRepository *self,
+                                       const char               *post_id,
+                                       GCancellable             *cancellable,
+                                       GAsyncReadyCallback       callback,
+                                       gpointer                  user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_list_async,
+                                         cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_id (post_id, _("The post does not exist"), &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  query = _orgdesk_repository_scope_new_query (scope, SELECT_COMMENTS_SQL);
+  orgdesk_query_add_param (query, post_id);
+  g_ptr_array_add (queries, query);
+  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
+                                 on_comments_returned_cb, task);
+}
+
+/**
+ * orgdesk_comment_repository_list_finish:
+ * @self: a #OrgdeskCommentRepository
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type OrgdeskComment): the comments, oldest first
+ */
+GPtrArray *
+orgdesk_comment_repository_list_finish (OrgdeskCommentRepository  *self,
+                                        GAsyncResult              *result,
+                                        GError                   **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_comment_created_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  OrgdeskQueryResult *rows;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  rows = g_ptr_array_index (results, results->len - 1);
+  g_task_return_pointer (task, orgdesk_comment_new_from_result (rows, 0), g_object_unref);
+}
+
+void
+orgdesk_comment_repository_create_async (OrgdeskCommentRepository *self,
+                                         const char               *post_id,
+                                         const char               *body,
+                                         GCancellable             *cancellable,
+                                         GAsyncReadyCallback       callback,
+                                         gpointer                  user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_create_async,
+                                         cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_id (post_id, _("The post does not exist"), &error) || !check_body (body, &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
+  query = _orgdesk_repository_scope_new_query (scope, INSERT_COMMENT_SQL);
+  orgdesk_query_add_param (query, post_id);
+  orgdesk_query_add_param (query, body);
+  g_ptr_array_add (queries, query);
+  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
+                                 on_comment_created_cb, task);
+}
+
+OrgdeskComment *
+orgdesk_comment_repository_create_finish (OrgdeskCommentRepository  *self,
+                                          GAsyncResult              *result,
+                                          GError                   **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_comment_deleted_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else if (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 0)) == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The comment does not exist"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+orgdesk_comment_repository_delete_async (OrgdeskCommentRepository *self,
+                                         const char               *comment_id,
+                                         GCancellable             *cancellable,
+                                         GAsyncReadyCallback       callback,
+                                         gpointer                  user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_delete_async,
+                                         cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!check_id (comment_id, _("The comment does not exist"), &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  query = _orgdesk_repository_scope_new_query (scope, DELETE_COMMENT_SQL);
+  orgdesk_query_add_param (query, comment_id);
+  g_ptr_array_add (queries, query);
+  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
+                                 on_comment_deleted_cb, task);
+}
+
+gboolean
+orgdesk_comment_repository_delete_finish (OrgdeskCommentRepository  *self,
+                                          GAsyncResult              *result,
+                                          GError                   **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
