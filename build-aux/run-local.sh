@@ -14,14 +14,22 @@
 #      io.github.orgdesk.Orgdesk.Devel, its own settings and keyring items);
 #   3. starts the Logto stand-in (tests/logto-stand-in) on 127.0.0.1, on the
 #      port the kernel chose the first time if it is still free;
-#   4. sets the Devel app's logto-endpoint to it (never the stable app's
-#      settings) and runs _build-local/src/orgdesk;
-#   5. stops the stand-in when the app exits or on Ctrl+C.
+#   4. starts a throwaway PostgreSQL cluster (build-aux/postgres-cluster.sh,
+#      in a directory under /tmp, port chosen by the kernel, random passwords),
+#      applies the schema (orgdesk-admin migrate) and seeds demo posts for the
+#      stand-in's organizations (orgdesk-admin seed);
+#   5. sets the Devel app's logto-endpoint and database-uri to them (never the
+#      stable app's settings) and runs _build-local/src/orgdesk;
+#   6. stops the stand-in and the cluster (deleting it) when the app exits or
+#      on Ctrl+C.
 #
 # Environment:
 #   ORGDESK_SKIP_SETUP=1     never run setup-debian.sh
 #   ORGDESK_RUN_HEADLESS=1   without DISPLAY/WAYLAND_DISPLAY, run the app under
 #                            xvfb-run (and dbus-run-session if there is no bus)
+#   ORGDESK_LOCAL_BIG_ORGANIZATION=1
+#                            also give Acme Corporation 1,000,000 posts (about
+#                            20 s more), to try paging and search at scale
 
 set -euo pipefail
 
@@ -76,9 +84,17 @@ if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedeskt
   exit 1
 fi
 
-# 3. The Logto stand-in.
-work=$(mktemp -d "${TMPDIR:-/tmp}/orgdesk-local.XXXXXX")
+# 3. The Logto stand-in.  As root, the PostgreSQL cluster in $work belongs to
+#    the postgres user, who must be able to reach it: hence /tmp and 0755.
+if [ "$(id -u)" = 0 ]; then
+  work=$(mktemp -d /tmp/orgdesk-local.XXXXXX)
+  chmod 755 "$work"
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/orgdesk-local.XXXXXX")
+fi
 logto_pid=
+pg_dir=
+database_uri_set=0
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup ()
@@ -89,6 +105,14 @@ cleanup ()
     kill "$logto_pid" 2>/dev/null || true
     wait "$logto_pid" 2>/dev/null || true
     say "stopped the Logto stand-in"
+  fi
+  if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
+    build-aux/postgres-cluster.sh stop "$pg_dir" fast || true
+    say "stopped PostgreSQL"
+  fi
+  # The cluster is gone: leave no password of it in the settings.
+  if [ "$database_uri_set" = 1 ]; then
+    gsettings reset "$app_id" database-uri 2>/dev/null || true
   fi
   rm -rf "$work"
   exit "$rc"
@@ -133,7 +157,27 @@ fi
 endpoint=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/logto.json")
 echo "${endpoint##*:}" > "$port_file"
 
-# 4. Point the Devel app at it.  Its schema lives in the build directory; with no
+# 4. A throwaway PostgreSQL cluster with the schema and demo data.
+say "starting PostgreSQL, applying the schema and adding demo posts…"
+pg_dir=$work/postgres
+build-aux/postgres-cluster.sh start "$pg_dir"
+# ORGDESK_PG_PORT, ORGDESK_DATABASE_URI (the app's role), …_OWNER_URI, …
+# shellcheck source=/dev/null
+. "$pg_dir/cluster.env"
+admin=$build/src/server/orgdesk-admin
+if ! { "$admin" migrate --database "$ORGDESK_DATABASE_OWNER_URI" --migrations src/server/migrations &&
+       "$admin" seed --database "$ORGDESK_DATABASE_OWNER_URI"; } > "$build/postgres-setup.log" 2>&1; then
+  say "setting up the database failed:"
+  cat "$build/postgres-setup.log" >&2
+  exit 1
+fi
+if [ "${ORGDESK_LOCAL_BIG_ORGANIZATION:-0}" = 1 ]; then
+  say "ORGDESK_LOCAL_BIG_ORGANIZATION=1: adding 1,000,000 posts to Acme Corporation (about 20 s)…"
+  "$admin" seed --database "$ORGDESK_DATABASE_OWNER_URI" \
+    --organization i65bwzbgujz5kyen4maur --posts 1000000
+fi
+
+# 5. Point the Devel app at them.  Its schema lives in the build directory; with no
 #    working dconf, gsettings would keep the value in memory only, so then both
 #    gsettings and the app use the keyfile backend (~/.config/glib-2.0/settings).
 export GSETTINGS_SCHEMA_DIR=$srcdir/$build/data
@@ -145,10 +189,17 @@ if [ "$(printf '%s\n' "$gsettings_check" | tail -n 1)" != "'$endpoint'" ] ||
   gsettings set $app_id logto-endpoint "'$endpoint'"
   say "no working dconf here: using GSETTINGS_BACKEND=keyfile"
 fi
+# The app's role with its password: fine for a cluster that lives as long as
+# this script (the settings are reset when it stops).
+database_uri_set=1
+gsettings set $app_id database-uri "'$ORGDESK_DATABASE_URI'"
 
 cat <<EOF
 
   Logto stand-in: $endpoint   (log: $build/logto-stand-in.log)
+  PostgreSQL:     postgresql://orgdesk_app@127.0.0.1:$ORGDESK_PG_PORT/orgdesk   (log: $build/postgres-setup.log)
+                  a throwaway cluster with demo posts, deleted when you quit; to look
+                  inside: psql '$ORGDESK_DATABASE_SUPERUSER_URI'
 
   Sign in as (username / password):
     alice / alice-password   two organizations (admin of Acme Corporation, member of Globex)
@@ -164,7 +215,7 @@ cat <<EOF
 
 EOF
 
-# 5. The app, in the foreground.
+# 6. The app, in the foreground.
 app=("$srcdir/$build/src/orgdesk" "$@")
 rc=0
 if [ $headless = 1 ]; then

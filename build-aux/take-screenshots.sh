@@ -10,9 +10,12 @@
 # BUILD_DIR (default _build-readme) is a build of the stable flavour (no
 # -Ddevelopment=true, so the header bar has no "devel" stripes); it is set up
 # and built if needed.  Under tests/with-services.sh (Logto stand-in, keyring,
-# Xvfb, the headless sign-in driver as the default browser) it starts the app,
-# takes signed-out.png, signs in as alice through the app's own D-Bus action,
-# waits until signed in, takes signed-in.png, and quits the app.  The PNGs are
+# Xvfb, the headless sign-in driver as the default browser, and a throwaway
+# PostgreSQL cluster from build-aux/postgres-cluster.sh) it applies the schema
+# and the demo posts to that database (orgdesk-admin migrate and seed), starts
+# the app, takes signed-out.png, signs in as alice through the app's own D-Bus
+# action, waits until signed in and gives Acme Corporation's posts a moment to
+# load, takes signed-in.png, and quits the app.  The PNGs are
 # 1000x650, cropped to the window.  Cantarell (fonts-cantarell) is used if
 # installed, as on a GNOME desktop.
 
@@ -42,9 +45,20 @@ out=$srcdir/data/screenshots
 shots=$ORGDESK_TEST_SERVICES_DIR/shots
 mkdir -p "$out" "$shots"
 
+# The demo posts, in the cluster with-services.sh started.
+if ! { "$build/src/server/orgdesk-admin" migrate --database "$ORGDESK_TEST_DATABASE_OWNER_URI" \
+         --migrations "$srcdir/src/server/migrations" &&
+       "$build/src/server/orgdesk-admin" seed --database "$ORGDESK_TEST_DATABASE_OWNER_URI"; } \
+     > "$ORGDESK_TEST_SERVICES_DIR/database-setup.log" 2>&1; then
+  echo "$me: setting up the database failed:" >&2
+  cat "$ORGDESK_TEST_SERVICES_DIR/database-setup.log" >&2
+  exit 1
+fi
+
 export GSETTINGS_SCHEMA_DIR=$build/data GSETTINGS_BACKEND=keyfile
 export GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=none
 gsettings set $app_id logto-endpoint "$ORGDESK_TEST_LOGTO_ENDPOINT"
+gsettings set $app_id database-uri "'$ORGDESK_TEST_DATABASE_URI'"
 gsettings set $app_id window-size '(1008, 658)'
 
 if fc-list : family 2>/dev/null | grep -c Cantarell >/dev/null; then
@@ -114,7 +128,8 @@ shoot signed-out
 gdbus call --session --dest $app_id --object-path $object_path \
   --method org.gtk.Actions.Activate sign-in '[]' '{}' >/dev/null
 wait_for sign-out
-# Let the organization token arrive ("Data Access: Ready") and the crossfade end.
+# Let the organization token and the first page of posts arrive, and the
+# crossfade end.
 sleep 3
 shoot signed-in
 

@@ -13,11 +13,12 @@
 #   - Xvfb (xvfb-run);
 #   - headless Chromium registered as the desktop's default browser for http(s),
 #     so the app's own GIO call opens it (tests/browser/sign-in-driver.mjs);
-#   - a throwaway PostgreSQL 15 cluster (kernel-chosen port on 127.0.0.1 with
-#     scram-sha-256 and random passwords, plus a unix socket for the
-#     superuser), with roles orgdesk_owner and orgdesk_app, a database orgdesk
-#     owned by orgdesk_owner, and pgTAP.  The schema is not applied here: tests
-#     that need it run `orgdesk-admin migrate` (idempotent) from their build.
+#   - a throwaway PostgreSQL cluster (build-aux/postgres-cluster.sh:
+#     kernel-chosen port on 127.0.0.1 with scram-sha-256 and random passwords,
+#     plus a unix socket for the superuser), with roles orgdesk_owner and
+#     orgdesk_app, a database orgdesk owned by orgdesk_owner, and pgTAP.  The
+#     schema is not applied here: tests that need it run `orgdesk-admin
+#     migrate` (idempotent) from their build.
 # and exports for the tests:
 #   ORGDESK_TEST_LOGTO_ENDPOINT    the stand-in's endpoint (issuer is <endpoint>/oidc)
 #   ORGDESK_TEST_SERVICES_DIR      the throwaway directory (logs, browser profiles)
@@ -35,13 +36,12 @@ work=$(mktemp -d /tmp/orgdesk-services.XXXXXX)
 chmod 755 "$work"
 logto_pid=
 pg_dir=
-pg_bin=/usr/lib/postgresql/15/bin
 
 cleanup ()
 {
   local rc=$?
-  if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
-    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  if [ -n "$pg_dir" ]; then
+    "$srcdir/build-aux/postgres-cluster.sh" stop "$pg_dir" immediate >/dev/null 2>&1 || true
   fi
   if [ -n "$logto_pid" ]; then
     kill "$logto_pid" 2>/dev/null || true
@@ -86,67 +86,22 @@ export ORGDESK_TEST_SCREENSHOT_DIR=${ORGDESK_TEST_SCREENSHOT_DIR:-$work/screensh
 export ORGDESK_TEST_BROWSER_LOG=$work/browser.log
 mkdir -p "$ORGDESK_TEST_SCREENSHOT_DIR"
 
-# PostgreSQL: initdb cannot run as root, and the postgres user must reach the
-# cluster, hence a postgres-owned directory (0700) inside $work (0755).  Only
-# root and postgres can reach the unix socket in it, so it trusts local
-# connections; TCP needs scram-sha-256 passwords, generated per run and kept in
-# files inside that directory (never printed).
-random_password ()
-{
-  od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
-}
-
-free_port ()
-{
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
+# PostgreSQL: one implementation for the tests and build-aux/run-local.sh.  As
+# root the cluster's directory belongs to postgres, so $work is 0755.  The
+# passwords are random per run and kept in its cluster.env (0600, never printed).
 start_postgres ()
 {
-  local port owner_password app_password attempt
+  local ORGDESK_PG_PORT ORGDESK_PG_SOCKET_DIR ORGDESK_DATABASE_URI
+  local ORGDESK_DATABASE_OWNER_URI ORGDESK_DATABASE_SUPERUSER_URI
 
   pg_dir=$work/postgres
-  mkdir -m 700 "$pg_dir"
-  owner_password=$(random_password)
-  app_password=$(random_password)
-  (umask 077
-   printf '%s\n' "$owner_password" > "$pg_dir/orgdesk_owner.password"
-   printf '%s\n' "$app_password" > "$pg_dir/orgdesk_app.password")
-  chown -R postgres:postgres "$pg_dir"
-
-  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -E UTF8 --locale=C.UTF-8 \
-    --auth-local=trust --auth-host=scram-sha-256 --no-sync --no-instructions \
-    > "$pg_dir/initdb.log" 2>&1 \
-    || { echo "with-services: initdb failed:" >&2; cat "$pg_dir/initdb.log" >&2; return 1; }
-
-  # The kernel picks the port; another process may grab it before the server
-  # binds it, so try again with a new one.
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    if runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-         start > /dev/null; then
-      break
-    fi
-    port=
-    echo "with-services: PostgreSQL did not start (attempt $attempt)" >&2
-  done
-  [ -n "$port" ] || { cat "$pg_dir/server.log" >&2; return 1; }
-
-  # Through stdin, so the passwords never show in a process list.
-  psql -X -q -v ON_ERROR_STOP=1 -h "$pg_dir" -p "$port" -U postgres -d postgres \
-    > "$pg_dir/setup.log" 2>&1 <<SQL || { echo "with-services: PostgreSQL setup failed:" >&2; cat "$pg_dir/setup.log" >&2; return 1; }
-CREATE ROLE orgdesk_owner LOGIN PASSWORD '$owner_password';
-CREATE ROLE orgdesk_app LOGIN NOBYPASSRLS PASSWORD '$app_password';
-CREATE DATABASE orgdesk OWNER orgdesk_owner;
-\\c orgdesk
-CREATE EXTENSION pgtap;
-SQL
-
-  export ORGDESK_TEST_PGHOST=$pg_dir ORGDESK_TEST_PGPORT=$port
-  export ORGDESK_TEST_DATABASE_URI="postgresql://orgdesk_app:$app_password@127.0.0.1:$port/orgdesk"
-  export ORGDESK_TEST_DATABASE_OWNER_URI="postgresql://orgdesk_owner:$owner_password@127.0.0.1:$port/orgdesk"
-  export ORGDESK_TEST_DATABASE_SUPERUSER_URI="postgresql://postgres@/orgdesk?host=$pg_dir&port=$port"
+  "$srcdir/build-aux/postgres-cluster.sh" start --with-pgtap "$pg_dir"
+  # shellcheck source=/dev/null
+  . "$pg_dir/cluster.env"
+  export ORGDESK_TEST_PGHOST=$ORGDESK_PG_SOCKET_DIR ORGDESK_TEST_PGPORT=$ORGDESK_PG_PORT
+  export ORGDESK_TEST_DATABASE_URI=$ORGDESK_DATABASE_URI
+  export ORGDESK_TEST_DATABASE_OWNER_URI=$ORGDESK_DATABASE_OWNER_URI
+  export ORGDESK_TEST_DATABASE_SUPERUSER_URI=$ORGDESK_DATABASE_SUPERUSER_URI
 }
 
 node "$srcdir/tests/logto-stand-in/server.mjs" --test-hooks --ready-file "$work/logto.json" \
