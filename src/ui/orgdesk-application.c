@@ -30,6 +30,7 @@ struct _OrgdeskApplication
   OrgdeskSession *session;
   OrgdeskDatabase *database;
   OrgdeskPostRepository *post_repository;
+  OrgdeskCommentRepository *comment_repository;
   GCancellable   *cancellable;
 };
 
@@ -325,6 +326,7 @@ orgdesk_application_startup (GApplication *application)
     /* Connects on first use, in the background. */
     self->database = orgdesk_database_new (database_uri);
     self->post_repository = orgdesk_post_repository_new (self->database, self->session);
+    self->comment_repository = orgdesk_comment_repository_new (self->database, self->session);
   }
   self->cancellable = g_cancellable_new ();
 
@@ -374,6 +376,7 @@ orgdesk_application_dispose (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->post_repository);
+  g_clear_object (&self->comment_repository);
   g_clear_object (&self->database);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -427,4 +430,11 @@ orgdesk_application_get_post_repository (OrgdeskApplication *self)
 {
   g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
   return self->post_repository;
+}
+
+OrgdeskCommentRepository *
+orgdesk_application_get_comment_repository (OrgdeskApplication *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
+  return self->comment_repository;
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "orgdesk-comment-repository.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
 
@@ -22,5 +23,6 @@ OrgdeskApplication *orgdesk_application_new         (void);
 OrgdeskSession     *orgdesk_application_get_session (OrgdeskApplication *self);
 GSettings          *orgdesk_application_get_settings (OrgdeskApplication *self);
 OrgdeskPostRepository *orgdesk_application_get_post_repository (OrgdeskApplication *self);
+OrgdeskCommentRepository *orgdesk_application_get_comment_repository (OrgdeskApplication *self);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "orgdesk-error-text.h"
+#include "orgdesk-post-editor.h"
+#include "orgdesk-post-page.h"
 #include "orgdesk-posts-page.h"
 #include "orgdesk-window.h"
 
@@ -26,9 +28,12 @@ struct _OrgdeskPostsPage
   GtkWidget              parent_instance;
 
   OrgdeskPostRepository *repository;
+  OrgdeskCommentRepository *comment_repository;
   OrgdeskPagedModel     *model;
   GCancellable          *cancellable;
 
+  GtkStack              *view_stack;
+  OrgdeskPostPage       *post_page;
   GtkSearchEntry        *search_entry;
   GtkStack              *stack;
   GtkSpinner            *loading_spinner;
@@ -39,6 +44,7 @@ struct _OrgdeskPostsPage
 enum {
   PROP_0,
   PROP_REPOSITORY,
+  PROP_COMMENT_REPOSITORY,
   N_PROPS
 };
 
@@ -77,6 +83,43 @@ update_state (OrgdeskPostsPage *self)
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
 }
 
+static void
+show_list (OrgdeskPostsPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "browse");
+  if (self->post_page != NULL)
+    orgdesk_post_page_set_post (self->post_page, NULL);
+}
+
+static void
+on_post_activated_cb (OrgdeskPostsPage *self,
+                      guint             position)
+{
+  g_autoptr(OrgdeskPagedItem) holder = NULL;
+  OrgdeskPost *post;
+
+  if (self->model == NULL)
+    return;
+
+  holder = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  post = holder != NULL ? orgdesk_paged_item_get_item (holder) : NULL;
+  if (post == NULL)
+    return;   /* still loading: the row shows nothing to open yet */
+
+  orgdesk_post_page_set_post (self->post_page, post);
+  gtk_stack_set_visible_child_name (self->view_stack, "post");
+}
+
+static void
+on_post_closed_cb (OrgdeskPostsPage *self,
+                   gboolean          deleted)
+{
+  if (deleted)
+    orgdesk_posts_page_reload (self);
+  else
+    show_list (self);
+}
+
 /**
  * orgdesk_posts_page_reload:
  * @self: a #OrgdeskPostsPage
@@ -91,6 +134,9 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (ORGDESK_IS_POSTS_PAGE (self));
+
+  /* An open post belongs to the organization it was opened in. */
+  show_list (self);
 
   if (self->model != NULL)
     {
@@ -126,36 +172,6 @@ on_search_changed_cb (OrgdeskPostsPage *self)
 
 /* New post {{{ */
 
-typedef struct
-{
-  OrgdeskPostsPage *self;
-  GtkEditable      *title;
-  GtkTextBuffer    *body;
-} Editor;
-
-static void
-editor_free (gpointer  data,
-             GClosure *closure)
-{
-  Editor *editor = data;
-
-  g_object_unref (editor->self);
-  g_free (editor);
-}
-
-static char *
-editor_dup_body (Editor *editor)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (editor->body, &start, &end);
-  return gtk_text_buffer_get_text (editor->body, &start, &end, FALSE);
-}
-
-static void show_editor (OrgdeskPostsPage *self,
-                         const char       *title,
-                         const char       *body);
-
 /* What was typed, kept until the post is saved: a failure reopens the editor. */
 typedef struct
 {
@@ -174,6 +190,10 @@ draft_free (Draft *draft)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Draft, draft_free)
+
+static void show_editor (OrgdeskPostsPage *self,
+                         const char       *title,
+                         const char       *body);
 
 static void
 on_post_created_cb (GObject      *source,
@@ -202,33 +222,17 @@ on_post_created_cb (GObject      *source,
 }
 
 static void
-on_editor_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       Editor           *editor)
+on_editor_save_cb (OrgdeskPostsPage *self,
+                   const char       *title,
+                   const char       *body)
 {
-  Draft *draft;
+  Draft *draft = g_new0 (Draft, 1);
 
-  if (!g_str_equal (response, "save"))
-    return;
-
-  draft = g_new0 (Draft, 1);
-  draft->self = g_object_ref (editor->self);
-  draft->title = g_strdup (gtk_editable_get_text (editor->title));
-  draft->body = editor_dup_body (editor);
-  orgdesk_post_repository_create_async (editor->self->repository, draft->title, draft->body,
-                                        editor->self->cancellable, on_post_created_cb, draft);
-}
-
-/* Save only what the database would accept, so the dialog never closes on a
- * post that is then refused for its form. */
-static void
-on_editor_changed_cb (Editor *editor)
-{
-  GtkWidget *dialog = gtk_widget_get_ancestor (GTK_WIDGET (editor->title), ADW_TYPE_MESSAGE_DIALOG);
-  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (editor->title)));
-
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save",
-                                           *title != '\0' && g_utf8_strlen (title, -1) <= 200);
+  draft->self = g_object_ref (self);
+  draft->title = g_strdup (title);
+  draft->body = g_strdup (body);
+  orgdesk_post_repository_create_async (self->repository, draft->title, draft->body,
+                                        self->cancellable, on_post_created_cb, draft);
 }
 
 static void
@@ -236,46 +240,12 @@ show_editor (OrgdeskPostsPage *self,
              const char       *title,
              const char       *body)
 {
-  GtkWidget *dialog, *box, *entry, *scroller, *text_view;
-  Editor *editor;
+  OrgdeskPostEditor *editor;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("New Post"), NULL);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Title"));
-  gtk_entry_set_max_length (GTK_ENTRY (entry), 200);
-  gtk_editable_set_text (GTK_EDITABLE (entry), title != NULL ? title : "");
-  text_view = gtk_text_view_new ();
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_WORD_CHAR);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view)), body != NULL ? body : "", -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text"), -1);
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 160);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), text_view);
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), scroller);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Publish"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
-  editor = g_new0 (Editor, 1);
-  editor->self = g_object_ref (self);
-  editor->title = GTK_EDITABLE (entry);
-  editor->body = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_editor_response_cb), editor,
-                         editor_free, 0);
-  g_signal_connect_swapped (entry, "changed", G_CALLBACK (on_editor_changed_cb), editor);
-  on_editor_changed_cb (editor);
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    _("New Post"), title, body);
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
 }
 
 static void
@@ -304,6 +274,10 @@ orgdesk_posts_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (orgdesk_posts_page_parent_class)->constructed (object);
 
+  self->post_page = ORGDESK_POST_PAGE (orgdesk_post_page_new (self->repository, self->comment_repository));
+  gtk_stack_add_named (self->view_stack, GTK_WIDGET (self->post_page), "post");
+  g_signal_connect_object (self->post_page, "closed", G_CALLBACK (on_post_closed_cb), self, G_CONNECT_SWAPPED);
+
   g_signal_connect_object (session, "notify::active-organization",
                            G_CALLBACK (orgdesk_posts_page_reload), self, G_CONNECT_SWAPPED);
   orgdesk_posts_page_reload (self);
@@ -321,6 +295,7 @@ orgdesk_posts_page_dispose (GObject *object)
     orgdesk_paged_model_cancel (self->model);
   g_clear_object (&self->model);
   g_clear_object (&self->repository);
+  g_clear_object (&self->comment_repository);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_POSTS_PAGE);
   /* A plain GtkWidget subclass unparents its own children (the template's box). */
@@ -344,6 +319,10 @@ orgdesk_posts_page_set_property (GObject      *object,
       self->repository = g_value_dup_object (value);
       break;
 
+    case PROP_COMMENT_REPOSITORY:
+      self->comment_repository = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -362,18 +341,23 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   properties[PROP_REPOSITORY] =
     g_param_spec_object ("repository", NULL, NULL, ORGDESK_TYPE_POST_REPOSITORY,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMENT_REPOSITORY] =
+    g_param_spec_object ("comment-repository", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ORGDESK_TYPE_PAGED_ITEM);
   g_type_ensure (ORGDESK_TYPE_POST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-posts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_post_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "posts.new", NULL, new_post_activated);
   gtk_widget_class_install_action (widget_class, "posts.reload", NULL, reload_activated);
@@ -391,11 +375,16 @@ orgdesk_posts_page_init (OrgdeskPostsPage *self)
 }
 
 GtkWidget *
-orgdesk_posts_page_new (OrgdeskPostRepository *repository)
+orgdesk_posts_page_new (OrgdeskPostRepository    *repository,
+                        OrgdeskCommentRepository *comment_repository)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (comment_repository), NULL);
 
-  return g_object_new (ORGDESK_TYPE_POSTS_PAGE, "repository", repository, NULL);
+  return g_object_new (ORGDESK_TYPE_POSTS_PAGE,
+                       "repository", repository,
+                       "comment-repository", comment_repository,
+                       NULL);
 }
 
 OrgdeskPagedModel *

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "orgdesk-comment-repository.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 
@@ -18,7 +19,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OrgdeskPostsPage, orgdesk_posts_page, ORGDESK, POSTS_PAGE, GtkWidget)
 
-GtkWidget         *orgdesk_posts_page_new             (OrgdeskPostRepository *repository);
+GtkWidget         *orgdesk_posts_page_new             (OrgdeskPostRepository    *repository,
+                                                       OrgdeskCommentRepository *comment_repository);
 void               orgdesk_posts_page_reload          (OrgdeskPostsPage      *self);
 OrgdeskPagedModel *orgdesk_posts_page_get_model       (OrgdeskPostsPage      *self);
 const char        *orgdesk_posts_page_get_visible_state (OrgdeskPostsPage    *self);

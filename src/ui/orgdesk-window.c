@@ -28,6 +28,7 @@ struct _OrgdeskWindow
   OrgdeskSession       *session;
   GSettings            *settings;
   OrgdeskPostRepository *post_repository;
+  OrgdeskCommentRepository *comment_repository;
   GSignalGroup         *sign_in_signals;
   gboolean              syncing_selector;
 
@@ -58,6 +59,7 @@ enum {
   PROP_SESSION,
   PROP_SETTINGS,
   PROP_POST_REPOSITORY,
+  PROP_COMMENT_REPOSITORY,
   N_PROPS
 };
 
@@ -426,7 +428,7 @@ orgdesk_window_constructed (GObject *object)
   g_assert (G_IS_SETTINGS (self->settings));
   g_assert (ORGDESK_IS_POST_REPOSITORY (self->post_repository));
 
-  adw_bin_set_child (self->posts_bin, orgdesk_posts_page_new (self->post_repository));
+  adw_bin_set_child (self->posts_bin, orgdesk_posts_page_new (self->post_repository, self->comment_repository));
 
   popover = gtk_menu_button_get_popover (self->primary_menu_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), create_user_box (self), "user");
@@ -447,6 +449,7 @@ orgdesk_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_object (&self->post_repository);
+  g_clear_object (&self->comment_repository);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_WINDOW);
 
@@ -475,6 +478,10 @@ orgdesk_window_set_property (GObject      *object,
       self->post_repository = g_value_dup_object (value);
       break;
 
+    case PROP_COMMENT_REPOSITORY:
+      self->comment_repository = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -500,6 +507,9 @@ orgdesk_window_class_init (OrgdeskWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_POST_REPOSITORY] =
     g_param_spec_object ("post-repository", NULL, NULL, ORGDESK_TYPE_POST_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMENT_REPOSITORY] =
+    g_param_spec_object ("comment-repository", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -548,6 +558,7 @@ orgdesk_window_new (OrgdeskApplication *application)
                        "session", orgdesk_application_get_session (application),
                        "settings", orgdesk_application_get_settings (application),
                        "post-repository", orgdesk_application_get_post_repository (application),
+                       "comment-repository", orgdesk_application_get_comment_repository (application),
                        NULL);
 }
 

@@ -1,0 +1,457 @@
+/* orgdesk-post-page.c
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "orgdesk-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "orgdesk-post-editor.h"
+#include "orgdesk-post-page.h"
+#include "orgdesk-window.h"
+
+/*
+ * One post with its comments: read, edit, delete, comment.  The page emits
+ * ::closed when the user goes back or deletes the post; the posts page also
+ * closes it when the organization changes, and every request of a post that is
+ * no longer shown is cancelled.
+ */
+
+struct _OrgdeskPostPage
+{
+  GtkWidget                 parent_instance;
+
+  OrgdeskPostRepository    *posts;
+  OrgdeskCommentRepository *comments;
+  OrgdeskPost              *post;
+  GCancellable             *cancellable;
+
+  GtkLabel                 *title_label;
+  GtkLabel                 *meta_label;
+  GtkLabel                 *body_label;
+  GtkListBox               *comments_list;
+  GtkEntry                 *comment_entry;
+};
+
+enum {
+  PROP_0,
+  PROP_POSTS,
+  PROP_COMMENTS,
+  N_PROPS
+};
+
+enum {
+  CLOSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (OrgdeskPostPage, orgdesk_post_page, GTK_TYPE_WIDGET)
+
+static void
+show_error (OrgdeskPostPage *self,
+            const GError    *error)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ORGDESK_TYPE_WINDOW);
+
+  if (window != NULL)
+    orgdesk_window_show_error (ORGDESK_WINDOW (window), error);
+}
+
+static char *
+format_meta (const char *author,
+             GDateTime  *created_at)
+{
+  g_autofree char *when = created_at != NULL ? g_date_time_format (created_at, "%x %H:%M") : g_strdup ("");
+
+  /* Translators: "<author> · <date>" under a post or comment */
+  return g_strdup_printf (_("%s · %s"), author != NULL && *author != '\0' ? author : _("Unknown author"), when);
+}
+
+/* Comments {{{ */
+
+static GtkWidget *
+create_comment_row (OrgdeskComment *comment)
+{
+  g_autofree char *meta = format_meta (orgdesk_comment_get_author_name (comment),
+                                       orgdesk_comment_get_created_at (comment));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *meta_label = gtk_label_new (meta);
+  GtkWidget *body_label = gtk_label_new (orgdesk_comment_get_body (comment));
+
+  gtk_label_set_xalign (GTK_LABEL (meta_label), 0);
+  gtk_widget_add_css_class (meta_label, "dim-label");
+  gtk_widget_add_css_class (meta_label, "caption");
+  gtk_label_set_xalign (GTK_LABEL (body_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (body_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (body_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (body_label), TRUE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 9);
+  gtk_widget_set_margin_bottom (box, 9);
+  gtk_box_append (GTK_BOX (box), meta_label);
+  gtk_box_append (GTK_BOX (box), body_label);
+
+  return box;
+}
+
+static void
+on_comments_listed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostPage) self = user_data;
+  g_autoptr(GPtrArray) comments = NULL;
+  g_autoptr(GError) error = NULL;
+
+  comments = orgdesk_comment_repository_list_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (comments == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < comments->len; i++)
+    gtk_list_box_append (self->comments_list, create_comment_row (g_ptr_array_index (comments, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_list), comments->len > 0);
+}
+
+static void
+reload_comments (OrgdeskPostPage *self)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->comments_list))) != NULL)
+    gtk_list_box_remove (self->comments_list, row);
+
+  orgdesk_comment_repository_list_async (self->comments, orgdesk_post_get_id (self->post), self->cancellable,
+                                         on_comments_listed_cb, g_object_ref (self));
+}
+
+static void
+on_comment_created_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostPage) self = user_data;
+  g_autoptr(OrgdeskComment) comment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  comment = orgdesk_comment_repository_create_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->comment_entry), TRUE);
+  if (comment == NULL)
+    {
+      /* The text stays in the entry, to try again. */
+      show_error (self, error);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+  gtk_list_box_append (self->comments_list, create_comment_row (comment));
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_list), TRUE);
+}
+
+static void
+comment_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment_entry))));
+
+  if (self->post == NULL || *text == '\0')
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->comment_entry), FALSE);
+  orgdesk_comment_repository_create_async (self->comments, orgdesk_post_get_id (self->post),
+                                           gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)),
+                                           self->cancellable, on_comment_created_cb, g_object_ref (self));
+}
+
+static void
+on_comment_entry_activate_cb (OrgdeskPostPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "post.comment", NULL);
+}
+
+/* }}} */
+
+/* Edit and delete {{{ */
+
+static void
+on_post_updated_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostPage) self = user_data;
+  g_autoptr(OrgdeskPost) post = NULL;
+  g_autoptr(GError) error = NULL;
+
+  post = orgdesk_post_repository_update_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (post == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  orgdesk_post_page_set_post (self, post);
+}
+
+static void
+on_editor_save_cb (OrgdeskPostPage *self,
+                   const char      *title,
+                   const char      *body)
+{
+  if (self->post == NULL)
+    return;
+
+  orgdesk_post_repository_update_async (self->posts, orgdesk_post_get_id (self->post), title, body,
+                                        self->cancellable, on_post_updated_cb, g_object_ref (self));
+}
+
+static void
+edit_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
+  OrgdeskPostEditor *editor;
+
+  if (self->post == NULL)
+    return;
+
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Edit Post"),
+                                    orgdesk_post_get_title (self->post), orgdesk_post_get_body (self->post));
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+on_post_deleted_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_post_repository_delete_finish (ORGDESK_POST_REPOSITORY (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  g_signal_emit (self, signals[CLOSED], 0, TRUE);
+}
+
+static void
+on_delete_response_cb (OrgdeskPostPage  *self,
+                       const char       *response)
+{
+  if (!g_str_equal (response, "delete") || self->post == NULL)
+    return;
+
+  orgdesk_post_repository_delete_async (self->posts, orgdesk_post_get_id (self->post), self->cancellable,
+                                        on_post_deleted_cb, g_object_ref (self));
+}
+
+static void
+delete_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (self->post == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete Post?"),
+                                   _("The post and its comments are deleted for everyone in this organization."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[CLOSED], 0, FALSE);
+}
+
+/* }}} */
+
+static void
+orgdesk_post_page_dispose (GObject *object)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->post);
+  g_clear_object (&self->posts);
+  g_clear_object (&self->comments);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_POST_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (orgdesk_post_page_parent_class)->dispose (object);
+}
+
+static void
+orgdesk_post_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSTS:
+      self->posts = g_value_dup_object (value);
+      break;
+
+    case PROP_COMMENTS:
+      self->comments = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+orgdesk_post_page_class_init (OrgdeskPostPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = orgdesk_post_page_dispose;
+  object_class->set_property = orgdesk_post_page_set_property;
+
+  properties[PROP_POSTS] =
+    g_param_spec_object ("posts", NULL, NULL, ORGDESK_TYPE_POST_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMENTS] =
+    g_param_spec_object ("comments", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OrgdeskPostPage::closed:
+   * @deleted: whether the post was deleted
+   */
+  signals[CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-post-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, body_label);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, comments_list);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, comment_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_comment_entry_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "post.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "post.edit", NULL, edit_activated);
+  gtk_widget_class_install_action (widget_class, "post.delete", NULL, delete_activated);
+  gtk_widget_class_install_action (widget_class, "post.comment", NULL, comment_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "post.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "post.back", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+orgdesk_post_page_init (OrgdeskPostPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+orgdesk_post_page_new (OrgdeskPostRepository    *posts,
+                       OrgdeskCommentRepository *comments)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (posts), NULL);
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (comments), NULL);
+
+  return g_object_new (ORGDESK_TYPE_POST_PAGE, "posts", posts, "comments", comments, NULL);
+}
+
+/**
+ * orgdesk_post_page_set_post:
+ * @self: a #OrgdeskPostPage
+ * @post: (nullable): the post to show, or %NULL to show nothing
+ *
+ * Requests for the previous post are cancelled: their answers are dropped.
+ */
+void
+orgdesk_post_page_set_post (OrgdeskPostPage *self,
+                            OrgdeskPost     *post)
+{
+  g_autofree char *meta = NULL;
+  gboolean same_post;
+
+  g_return_if_fail (ORGDESK_IS_POST_PAGE (self));
+  g_return_if_fail (!post || ORGDESK_IS_POST (post));
+
+  same_post = post != NULL && self->post != NULL &&
+              g_str_equal (orgdesk_post_get_id (post), orgdesk_post_get_id (self->post));
+  if (!same_post)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+    }
+
+  g_set_object (&self->post, post);
+  if (post == NULL)
+    return;
+
+  meta = format_meta (orgdesk_post_get_author_name (post), orgdesk_post_get_created_at (post));
+  gtk_label_set_label (self->title_label, orgdesk_post_get_title (post));
+  gtk_label_set_label (self->meta_label, meta);
+  gtk_label_set_label (self->body_label, orgdesk_post_get_body (post));
+  gtk_widget_set_visible (GTK_WIDGET (self->body_label), *orgdesk_post_get_body (post) != '\0');
+
+  if (!same_post)
+    reload_comments (self);
+}
+
+OrgdeskPost *
+orgdesk_post_page_get_post (OrgdeskPostPage *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_PAGE (self), NULL);
+  return self->post;
+}
