@@ -52,18 +52,6 @@ orgdesk_comment_repository_init (OrgdeskCommentRepository *self)
 }
 
 static gboolean
-check_id (const char  *id,
-          const char  *message,
-          GError     **error)
-{
-  if (id != NULL && g_uuid_string_is_valid (id))
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, message);
-  return FALSE;
-}
-
-static gboolean
 check_body (const char  *body,
             GError     **error)
 {
@@ -144,7 +132,7 @@ orgdesk_comment_repository_list_async (OrgdeskCommentRepository *self,
   if (task == NULL)
     return;
 
-  if (!check_id (post_id, _("The post does not exist"), &error))
+  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -219,7 +207,7 @@ orgdesk_comment_repository_create_async (OrgdeskCommentRepository *self,
   if (task == NULL)
     return;
 
-  if (!check_id (post_id, _("The post does not exist"), &error) || !check_body (body, &error))
+  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error) || !check_body (body, &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -245,24 +233,6 @@ orgdesk_comment_repository_create_finish (OrgdeskCommentRepository  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_comment_deleted_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    g_task_return_error (task, error);
-  else if (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 0)) == 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The comment does not exist"));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 orgdesk_comment_repository_delete_async (OrgdeskCommentRepository *self,
                                          const char               *comment_id,
@@ -270,31 +240,12 @@ orgdesk_comment_repository_delete_async (OrgdeskCommentRepository *self,
                                          GAsyncReadyCallback       callback,
                                          gpointer                  user_data)
 {
-  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
-  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *query;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_delete_async,
-                                         cancellable, callback, user_data, &scope);
-  if (task == NULL)
-    return;
-
-  if (!check_id (comment_id, _("The comment does not exist"), &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
-
-  query = _orgdesk_repository_scope_new_query (scope, DELETE_COMMENT_SQL);
-  orgdesk_query_add_param (query, comment_id);
-  g_ptr_array_add (queries, query);
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
-                                 on_comment_deleted_cb, task);
+  _orgdesk_repository_delete_async (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_delete_async,
+                                    DELETE_COMMENT_SQL, comment_id, _("The comment does not exist"),
+                                    cancellable, callback, user_data);
 }
 
 gboolean
@@ -303,7 +254,6 @@ orgdesk_comment_repository_delete_finish (OrgdeskCommentRepository  *self,
                                           GError                   **error)
 {
   g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _orgdesk_repository_delete_finish (ORGDESK_REPOSITORY (self), result, error);
 }

@@ -91,18 +91,6 @@ check_post (const char  *title,
   return TRUE;
 }
 
-/* An id that is not a UUID names no post; the database need not be asked. */
-static gboolean
-check_post_id (const char  *post_id,
-               GError     **error)
-{
-  if (post_id != NULL && g_uuid_string_is_valid (post_id))
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
-  return FALSE;
-}
-
 /* }}} */
 
 /* Running statements {{{ */
@@ -251,7 +239,7 @@ orgdesk_post_repository_get_async (OrgdeskPostRepository *self,
   if (task == NULL)
     return;
 
-  if (!check_post_id (post_id, &error))
+  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -297,7 +285,7 @@ orgdesk_post_repository_update_async (OrgdeskPostRepository *self,
   if (task == NULL)
     return;
 
-  if (!check_post_id (post_id, &error) || !check_post (title, body, &error))
+  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error) || !check_post (title, body, &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -323,24 +311,6 @@ orgdesk_post_repository_update_finish (OrgdeskPostRepository  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_deleted_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    g_task_return_error (task, error);
-  else if (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 0)) == 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 orgdesk_post_repository_delete_async (OrgdeskPostRepository *self,
                                       const char            *post_id,
@@ -348,30 +318,12 @@ orgdesk_post_repository_delete_async (OrgdeskPostRepository *self,
                                       GAsyncReadyCallback    callback,
                                       gpointer               user_data)
 {
-  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
-  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *query;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_delete_async, cancellable, callback, user_data, &scope);
-  if (task == NULL)
-    return;
-
-  if (!check_post_id (post_id, &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
-
-  query = _orgdesk_repository_scope_new_query (scope, DELETE_POST_SQL);
-  orgdesk_query_add_param (query, post_id);
-  g_ptr_array_add (queries, query);
-
-  run (self, scope, queries, task, on_deleted_cb);
+  _orgdesk_repository_delete_async (ORGDESK_REPOSITORY (self), orgdesk_post_repository_delete_async,
+                                    DELETE_POST_SQL, post_id, _("The post does not exist"),
+                                    cancellable, callback, user_data);
 }
 
 gboolean
@@ -380,7 +332,6 @@ orgdesk_post_repository_delete_finish (OrgdeskPostRepository  *self,
                                        GError                **error)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _orgdesk_repository_delete_finish (ORGDESK_REPOSITORY (self), result, error);
 }

@@ -34,6 +34,20 @@ GTask                  *_orgdesk_repository_start_task     (OrgdeskRepository   
 void                    _orgdesk_repository_fail_task      (GTask                   *task,
                                                             GError                  *error);
 OrgdeskQuery           *_orgdesk_repository_new_author_upsert (OrgdeskRepository    *self);
+gboolean                _orgdesk_repository_check_id       (const char              *id,
+                                                            const char              *not_found_message,
+                                                            GError                 **error);
+void                    _orgdesk_repository_delete_async   (OrgdeskRepository       *self,
+                                                            gpointer                 source_tag,
+                                                            const char              *sql,
+                                                            const char              *id,
+                                                            const char              *not_found_message,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data);
+gboolean                _orgdesk_repository_delete_finish  (OrgdeskRepository       *self,
+                                                            GAsyncResult            *result,
+                                                            GError                 **error);
 
 void                    _orgdesk_repository_run_async      (OrgdeskRepository       *self,
                                                             OrgdeskRepositoryScope  *scope,

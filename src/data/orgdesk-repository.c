@@ -186,6 +186,95 @@ _orgdesk_repository_new_author_upsert (OrgdeskRepository *self)
   return query;
 }
 
+/* An id that is not a UUID names no row; the database need not be asked. */
+gboolean
+_orgdesk_repository_check_id (const char  *id,
+                              const char  *not_found_message,
+                              GError     **error)
+{
+  if (id != NULL && g_uuid_string_is_valid (id))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, not_found_message);
+  return FALSE;
+}
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else if (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 0)) == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                             (const char *) g_task_get_task_data (task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * _orgdesk_repository_delete_async:
+ * @self: a repository
+ * @source_tag: the public function
+ * @sql: "DELETE … WHERE logto_organization_id = $1 AND id = $2::uuid"
+ * @id: the row's id
+ * @not_found_message: the translated error when no row of the active organization
+ *   has that id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: the caller's callback
+ * @user_data: its data
+ *
+ * Deletes one row of the active organization.
+ */
+void
+_orgdesk_repository_delete_async (OrgdeskRepository   *self,
+                                  gpointer             source_tag,
+                                  const char          *sql,
+                                  const char          *id,
+                                  const char          *not_found_message,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  task = _orgdesk_repository_start_task (self, source_tag, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!_orgdesk_repository_check_id (id, not_found_message, &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  g_task_set_task_data (task, g_strdup (not_found_message), g_free);
+  query = _orgdesk_repository_scope_new_query (scope, sql);
+  orgdesk_query_add_param (query, id);
+  g_ptr_array_add (queries, query);
+  _orgdesk_repository_run_async (self, scope, queries, cancellable, on_deleted_cb, task);
+}
+
+gboolean
+_orgdesk_repository_delete_finish (OrgdeskRepository  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_run_cb (GObject      *source,
            GAsyncResult *result,
