@@ -46,9 +46,7 @@ else
 fi
 
 if setup_build _build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
-  # Full stacks for allocations, so a leak suppression can name the frame
-  # (GLib's quark table, allocated in its constructor, shows only as g_malloc otherwise).
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_odr_violation=0:fast_unwind_on_malloc=0} \
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_odr_violation=0} \
   LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$srcdir/tests/lsan.supp:print_suppressions=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
     tests/with-services.sh meson test -C _build-asan --print-errorlogs --num-processes 2 \
