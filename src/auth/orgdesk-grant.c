@@ -50,6 +50,9 @@ struct _OrgdeskGrant
 
   guint               persistent : 1;
   guint               valid : 1;
+
+  /* Keyring writes under way; quitting must wait for them (see get_busy). */
+  guint               pending_saves;
 };
 
 enum {
@@ -229,6 +232,7 @@ on_rotated_token_saved_cb (GObject      *source,
   g_autoptr(OrgdeskGrant) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->pending_saves--;
   if (!orgdesk_token_store_save_finish (ORGDESK_TOKEN_STORE (source), result, &error))
     {
       /* Keep working with the token in memory; the session says it is not kept. */
@@ -253,6 +257,7 @@ save_rotated_token (OrgdeskGrant *self)
     }
 
   record = orgdesk_grant_to_record (self);
+  self->pending_saves++;
   orgdesk_token_store_save_async (self->store, self->subject, record, NULL,
                                   on_rotated_token_saved_cb, g_object_ref (self));
 }
@@ -636,6 +641,23 @@ orgdesk_grant_get_persistent (OrgdeskGrant *self)
   return self->persistent;
 }
 
+/**
+ * orgdesk_grant_get_busy:
+ * @self: a #OrgdeskGrant
+ *
+ * Whether a token request is on the wire or a keyring write is under way.  A
+ * process that exits now may lose the rotated refresh token, and with it the
+ * session, so the application waits for this to turn %FALSE before it quits.
+ *
+ * Returns: %TRUE while work that must not be cut short is under way
+ */
+gboolean
+orgdesk_grant_get_busy (OrgdeskGrant *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
+  return self->in_flight != NULL || self->pending_saves > 0;
+}
+
 gboolean
 orgdesk_grant_get_valid (OrgdeskGrant *self)
 {
@@ -776,6 +798,7 @@ on_record_saved_cb (GObject      *source,
   OrgdeskGrant *self = g_task_get_source_object (task);
   GError *error = NULL;
 
+  self->pending_saves--;
   if (!orgdesk_token_store_save_finish (ORGDESK_TOKEN_STORE (source), result, &error))
     {
       set_persistent (self, FALSE);
@@ -822,6 +845,7 @@ orgdesk_grant_save_async (OrgdeskGrant        *self,
     }
 
   record = orgdesk_grant_to_record (self);
+  self->pending_saves++;
   orgdesk_token_store_save_async (self->store, self->subject, record, cancellable, on_record_saved_cb, task);
 }
 

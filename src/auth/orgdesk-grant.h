@@ -35,6 +35,7 @@ const char           *orgdesk_grant_get_subject          (OrgdeskGrant         *
 const char           *orgdesk_grant_get_id_token         (OrgdeskGrant         *self);
 gboolean              orgdesk_grant_get_persistent       (OrgdeskGrant         *self);
 gboolean              orgdesk_grant_get_valid            (OrgdeskGrant         *self);
+gboolean              orgdesk_grant_get_busy             (OrgdeskGrant         *self);
 JsonObject           *orgdesk_grant_get_resume_data      (OrgdeskGrant         *self);
 void                  orgdesk_grant_set_resume_data      (OrgdeskGrant         *self,
                                                           JsonObject           *resume_data);

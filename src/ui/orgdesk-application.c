@@ -359,11 +359,27 @@ orgdesk_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* Quitting right after a sign-in or a token rotation must not lose the keyring write
+ * (or the rotated refresh token still on the wire): give them a few seconds. */
+static void
+wait_for_grant (OrgdeskApplication *self)
+{
+  OrgdeskGrant *grant = orgdesk_session_get_grant (self->session);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (grant != NULL && orgdesk_grant_get_busy (grant) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+}
+
 static void
 orgdesk_application_shutdown (GApplication *application)
 {
   OrgdeskApplication *self = ORGDESK_APPLICATION (application);
 
+  wait_for_grant (self);
   g_cancellable_cancel (self->cancellable);
 
   G_APPLICATION_CLASS (orgdesk_application_parent_class)->shutdown (application);
