@@ -129,7 +129,13 @@ orgdesk_post_source_count_async (OrgdeskPageSource   *source,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_post_source_count_async);
 
-  statement_init (&statement, "SELECT count (*)::text FROM orgdesk.posts p WHERE p.logto_organization_id = $1");
+  /* The whole list's length is kept by the database (one key probe); a search
+   * counts the rows it matches. */
+  if (self->search == NULL)
+    statement_init (&statement, "SELECT coalesce ((SELECT posts FROM orgdesk.organization_post_counts"
+                                "                  WHERE logto_organization_id = $1), 0)::text");
+  else
+    statement_init (&statement, "SELECT count (*)::text FROM orgdesk.posts p WHERE p.logto_organization_id = $1");
   add_search (self, &statement);
   queries = statement_finish (&statement, self->scope);
   _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self->repository), self->scope, queries,

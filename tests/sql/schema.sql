@@ -6,13 +6,13 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 BEGIN;
-SELECT plan(37);
+SELECT plan(41);
 
 SELECT has_schema ('orgdesk');
 SELECT schema_owner_is ('orgdesk', 'orgdesk_owner');
-SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'schema_migrations']);
+SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts', 'schema_migrations']);
 SELECT table_owner_is ('orgdesk', t, 'orgdesk_owner', 'orgdesk.' || t || ' is owned by orgdesk_owner')
-  FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'schema_migrations']) AS t;
+  FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts', 'schema_migrations']) AS t;
 
 -- Keys lead with the organization; comments reference posts within it.
 SELECT col_is_pk ('orgdesk', 'posts', ARRAY['logto_organization_id', 'id'], 'posts key leads with the organization');
@@ -36,6 +36,9 @@ SELECT policies_are ('orgdesk', 'users', ARRAY['users_select', 'users_insert', '
 SELECT policies_are ('orgdesk', 'organization_authors', ARRAY['organization_authors_organization']);
 SELECT ok ((SELECT relrowsecurity FROM pg_class WHERE oid = 'orgdesk.organization_authors'::regclass),
            'RLS enabled on orgdesk.organization_authors');
+SELECT policies_are ('orgdesk', 'organization_post_counts', ARRAY['organization_post_counts_organization']);
+SELECT ok ((SELECT relrowsecurity FROM pg_class WHERE oid = 'orgdesk.organization_post_counts'::regclass),
+           'RLS enabled on orgdesk.organization_post_counts');
 
 -- The context functions: the single place the organization comes from.
 SELECT volatility_is ('orgdesk', 'current_organization_id', ARRAY[]::name[], 'stable');
@@ -64,6 +67,8 @@ SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT', 'INSERT', '
   FROM unnest (ARRAY['users', 'posts', 'comments']) AS t;
 SELECT table_privs_are ('orgdesk', 'organization_authors', 'orgdesk_app', ARRAY['SELECT'],
                         'orgdesk_app can only read orgdesk.organization_authors');
+SELECT table_privs_are ('orgdesk', 'organization_post_counts', 'orgdesk_app', ARRAY['SELECT'],
+                        'orgdesk_app can only read orgdesk.organization_post_counts');
 SELECT table_privs_are ('orgdesk', 'schema_migrations', 'orgdesk_app', ARRAY[]::text[],
                         'orgdesk_app cannot read schema_migrations');
 
