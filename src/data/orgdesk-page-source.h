@@ -48,6 +48,18 @@ struct _OrgdeskPageSourceInterface
   GPtrArray *(*load_finish)   (OrgdeskPageSource    *self,
                                GAsyncResult         *result,
                                GError              **error);
+
+  /* Optional: the count and the first @limit rows in one request, so showing a new
+   * list costs one round trip instead of two. */
+  void       (*load_first_async)  (OrgdeskPageSource    *self,
+                                   guint                 limit,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+  GPtrArray *(*load_first_finish) (OrgdeskPageSource    *self,
+                                   GAsyncResult         *result,
+                                   gint64               *count,
+                                   GError              **error);
 };
 
 GType      orgdesk_page_source_get_item_type (OrgdeskPageSource    *self);
@@ -68,5 +80,15 @@ void       orgdesk_page_source_load_async    (OrgdeskPageSource    *self,
 GPtrArray *orgdesk_page_source_load_finish   (OrgdeskPageSource    *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+gboolean   orgdesk_page_source_can_load_first (OrgdeskPageSource   *self);
+void       orgdesk_page_source_load_first_async  (OrgdeskPageSource    *self,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray *orgdesk_page_source_load_first_finish (OrgdeskPageSource    *self,
+                                                  GAsyncResult         *result,
+                                                  gint64               *count,
+                                                  GError              **error);
 
 G_END_DECLS

@@ -158,6 +158,15 @@ weak_ref_free (GWeakRef *ref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, weak_ref_free)
 
 static void
+fill_page (Page      *page,
+           GPtrArray *rows)
+{
+  page->loaded = TRUE;
+  for (guint i = 0; i < page->holders->len && i < rows->len; i++)
+    orgdesk_paged_item_set_item (g_ptr_array_index (page->holders, i), g_ptr_array_index (rows, i));
+}
+
+static void
 on_page_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -188,9 +197,7 @@ on_page_loaded_cb (GObject      *source,
       return;
     }
 
-  page->loaded = TRUE;
-  for (guint i = 0; i < page->holders->len && i < rows->len; i++)
-    orgdesk_paged_item_set_item (g_ptr_array_index (page->holders, i), g_ptr_array_index (rows, i));
+  fill_page (page, rows);
 
   /* Rows vanished since the count: the tail keeps its placeholders until reload. */
   if (rows->len < page->holders->len)
@@ -217,6 +224,24 @@ start_loading (OrgdeskPagedModel *self,
 }
 
 static Page *
+create_page (OrgdeskPagedModel *self,
+             guint              index)
+{
+  guint start = index * self->page_size;
+  guint length = page_length (self, index);
+  Page *page;
+
+  page = g_new0 (Page, 1);
+  page->index = index;
+  page->holders = g_ptr_array_new_full (length, g_object_unref);
+  for (guint i = 0; i < length; i++)
+    g_ptr_array_add (page->holders, orgdesk_paged_item_new (start + i));
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+
+  return page;
+}
+
+static Page *
 get_page (OrgdeskPagedModel *self,
           guint              index)
 {
@@ -224,15 +249,7 @@ get_page (OrgdeskPagedModel *self,
 
   if (page == NULL)
     {
-      guint start = index * self->page_size;
-      guint length = page_length (self, index);
-
-      page = g_new0 (Page, 1);
-      page->index = index;
-      page->holders = g_ptr_array_new_full (length, g_object_unref);
-      for (guint i = 0; i < length; i++)
-        g_ptr_array_add (page->holders, orgdesk_paged_item_new (start + i));
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+      page = create_page (self, index);
       start_loading (self, page);
       evict_pages (self);
     }
@@ -309,6 +326,42 @@ on_counted_cb (GObject      *source,
   /* The first page is wanted in any case: start it without waiting for a view. */
   if (self->n_items > 0)
     get_page (self, 0);
+}
+
+/* Count and first page in one answer: the list appears with its first rows in place. */
+static void
+on_first_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GWeakRef) model = user_data;
+  g_autoptr(OrgdeskPagedModel) self = g_weak_ref_get (model);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count = -1;
+
+  rows = orgdesk_page_source_load_first_finish (ORGDESK_PAGE_SOURCE (source), result, &count, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (rows == NULL || count < 0)
+    {
+      set_state (self, ORGDESK_PAGED_MODEL_STATE_ERROR, error);
+      return;
+    }
+
+  self->n_items = (guint) MIN (count, (gint64) G_MAXUINT - 1);
+  if (self->n_items > 0)
+    {
+      Page *page = create_page (self, 0);
+
+      page->last_used = ++self->use_counter;
+      fill_page (page, rows);
+    }
+
+  set_state (self, ORGDESK_PAGED_MODEL_STATE_READY, NULL);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_items);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
 static void
@@ -433,7 +486,11 @@ orgdesk_paged_model_load (OrgdeskPagedModel *self)
     }
 
   set_state (self, ORGDESK_PAGED_MODEL_STATE_COUNTING, NULL);
-  orgdesk_page_source_count_async (self->source, self->cancellable, on_counted_cb, weak_ref_new (self));
+  if (orgdesk_page_source_can_load_first (self->source))
+    orgdesk_page_source_load_first_async (self->source, self->page_size, self->cancellable,
+                                          on_first_loaded_cb, weak_ref_new (self));
+  else
+    orgdesk_page_source_count_async (self->source, self->cancellable, on_counted_cb, weak_ref_new (self));
 }
 
 /**

@@ -61,20 +61,18 @@ statement_bind (Statement  *statement,
   return statement->params->len + 1;
 }
 
-static GPtrArray *
+static OrgdeskQuery *
 statement_finish (Statement              *statement,
                   OrgdeskRepositoryScope *scope)
 {
-  GPtrArray *queries = g_ptr_array_new_with_free_func (g_object_unref);
   OrgdeskQuery *query = _orgdesk_repository_scope_new_query (scope, statement->sql->str);
 
   for (guint i = 0; i < statement->params->len; i++)
     orgdesk_query_add_param (query, g_ptr_array_index (statement->params, i));
-  g_ptr_array_add (queries, query);
 
   g_string_free (statement->sql, TRUE);
   g_ptr_array_unref (statement->params);
-  return queries;
+  return query;
 }
 
 /* strpos() rather than LIKE, so '%' and '_' in the text are plain characters. */
@@ -92,108 +90,32 @@ add_search (OrgdeskPostSource *self,
                                           " OR strpos (lower (p.body), lower ($%u)) > 0)", n, n);
 }
 
-static void
-on_counted_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* The whole list's length is kept by the database (one key probe); a search
+ * counts the rows it matches. */
+static OrgdeskQuery *
+new_count_query (OrgdeskPostSource *self)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  GError *error = NULL;
-  guint64 count = 0;
-  OrgdeskQueryResult *counted;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  counted = g_ptr_array_index (results, 0);
-  g_ascii_string_to_unsigned (orgdesk_query_result_get_value (counted, 0, 0), 10, 0, G_MAXINT64, &count, NULL);
-  g_task_return_int (task, (gssize) count);
-}
-
-static void
-orgdesk_post_source_count_async (OrgdeskPageSource   *source,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  OrgdeskPostSource *self = ORGDESK_POST_SOURCE (source);
-  g_autoptr(GPtrArray) queries = NULL;
   Statement statement;
-  GTask *task;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, orgdesk_post_source_count_async);
-
-  /* The whole list's length is kept by the database (one key probe); a search
-   * counts the rows it matches. */
   if (self->search == NULL)
     statement_init (&statement, "SELECT coalesce ((SELECT posts FROM orgdesk.organization_post_counts"
                                 "                  WHERE logto_organization_id = $1), 0)::text");
   else
     statement_init (&statement, "SELECT count (*)::text FROM orgdesk.posts p WHERE p.logto_organization_id = $1");
   add_search (self, &statement);
-  queries = statement_finish (&statement, self->scope);
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self->repository), self->scope, queries,
-                                 cancellable, on_counted_cb, task);
+
+  return statement_finish (&statement, self->scope);
 }
 
-static gint64
-orgdesk_post_source_count_finish (OrgdeskPageSource  *source,
-                                  GAsyncResult       *result,
-                                  GError            **error)
+static OrgdeskQuery *
+new_page_query (OrgdeskPostSource *self,
+                guint              offset,
+                guint              limit,
+                GObject           *after)
 {
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-static void
-on_loaded_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  GPtrArray *posts;
-  GError *error = NULL;
-  OrgdeskQueryResult *rows;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = g_ptr_array_index (results, 0);
-  posts = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), g_object_unref);
-  for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
-    g_ptr_array_add (posts, orgdesk_post_new_from_result (rows, i));
-
-  g_task_return_pointer (task, posts, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-orgdesk_post_source_load_async (OrgdeskPageSource   *source,
-                                guint                offset,
-                                guint                limit,
-                                GObject             *after,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  OrgdeskPostSource *self = ORGDESK_POST_SOURCE (source);
-  g_autoptr(GPtrArray) queries = NULL;
   g_autofree char *offset_text = g_strdup_printf ("%u", offset);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   Statement statement;
-  GTask *task;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, orgdesk_post_source_load_async);
 
   statement_init (&statement, "SELECT " ORGDESK_POST_COLUMNS ORDER_AND_FROM);
   add_search (self, &statement);
@@ -214,9 +136,117 @@ orgdesk_post_source_load_async (OrgdeskPageSource   *source,
 
   g_string_append_printf (statement.sql, " LIMIT $%u::bigint", statement_bind (&statement, limit_text));
 
-  queries = statement_finish (&statement, self->scope);
+  return statement_finish (&statement, self->scope);
+}
+
+static gint64
+count_from_result (OrgdeskQueryResult *counted)
+{
+  guint64 count = 0;
+
+  g_ascii_string_to_unsigned (orgdesk_query_result_get_value (counted, 0, 0), 10, 0, G_MAXINT64, &count, NULL);
+  return (gint64) count;
+}
+
+static GPtrArray *
+posts_from_result (OrgdeskQueryResult *rows)
+{
+  GPtrArray *posts = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), g_object_unref);
+
+  for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
+    g_ptr_array_add (posts, orgdesk_post_new_from_result (rows, i));
+
+  return posts;
+}
+
+/* Runs @queries (consumed) in one transaction of the source's organization. */
+static void
+run (OrgdeskPostSource   *self,
+     GTask               *task,
+     GAsyncReadyCallback  callback,
+     OrgdeskQuery        *first,
+     OrgdeskQuery        *second)
+{
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (queries, first);
+  if (second != NULL)
+    g_ptr_array_add (queries, second);
+
   _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self->repository), self->scope, queries,
-                                 cancellable, on_loaded_cb, task);
+                                 g_task_get_cancellable (task), callback, task);
+}
+
+static void
+on_counted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, (gssize) count_from_result (g_ptr_array_index (results, 0)));
+}
+
+static void
+orgdesk_post_source_count_async (OrgdeskPageSource   *source,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  OrgdeskPostSource *self = ORGDESK_POST_SOURCE (source);
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_post_source_count_async);
+  run (self, task, on_counted_cb, new_count_query (self), NULL);
+}
+
+static gint64
+orgdesk_post_source_count_finish (OrgdeskPageSource  *source,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, posts_from_result (g_ptr_array_index (results, 0)),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+orgdesk_post_source_load_async (OrgdeskPageSource   *source,
+                                guint                offset,
+                                guint                limit,
+                                GObject             *after,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  OrgdeskPostSource *self = ORGDESK_POST_SOURCE (source);
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_post_source_load_async);
+  run (self, task, on_loaded_cb, new_page_query (self, offset, limit, after), NULL);
 }
 
 static GPtrArray *
@@ -225,6 +255,58 @@ orgdesk_post_source_load_finish (OrgdeskPageSource  *source,
                                  GError            **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_first_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+  gint64 *count;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  count = g_new (gint64, 1);
+  *count = count_from_result (g_ptr_array_index (results, 0));
+  g_task_set_task_data (task, count, g_free);
+  g_task_return_pointer (task, posts_from_result (g_ptr_array_index (results, 1)),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* The count and the first page in one transaction: one round trip per new list. */
+static void
+orgdesk_post_source_load_first_async (OrgdeskPageSource   *source,
+                                      guint                limit,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  OrgdeskPostSource *self = ORGDESK_POST_SOURCE (source);
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_post_source_load_first_async);
+  run (self, task, on_first_loaded_cb, new_count_query (self), new_page_query (self, 0, limit, NULL));
+}
+
+static GPtrArray *
+orgdesk_post_source_load_first_finish (OrgdeskPageSource  *source,
+                                       GAsyncResult       *result,
+                                       gint64             *count,
+                                       GError            **error)
+{
+  GPtrArray *rows = g_task_propagate_pointer (G_TASK (result), error);
+
+  *count = rows != NULL ? *(gint64 *) g_task_get_task_data (G_TASK (result)) : -1;
+  return rows;
 }
 
 static GType
@@ -241,6 +323,8 @@ orgdesk_post_source_page_source_init (OrgdeskPageSourceInterface *iface)
   iface->count_finish = orgdesk_post_source_count_finish;
   iface->load_async = orgdesk_post_source_load_async;
   iface->load_finish = orgdesk_post_source_load_finish;
+  iface->load_first_async = orgdesk_post_source_load_first_async;
+  iface->load_first_finish = orgdesk_post_source_load_first_finish;
 }
 
 static void
