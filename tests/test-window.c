@@ -379,6 +379,19 @@ test_post_lifecycle (void)
   g_test_message ("waiting for the post page");
   orgdesk_test_wait_for_condition (post_page_shows, "Window test post", 10);
 
+  /* Logto refreshes the profile (same organization, new objects): the list is not
+   * reloaded and the open post stays open. */
+  {
+    OrgdeskPagedModel *model_before = orgdesk_posts_page_get_model (posts_page ());
+    g_autoptr(GAsyncResult) result = NULL;
+
+    orgdesk_session_reconnect_async (session (), NULL, orgdesk_test_store_result_cb, &result);
+    orgdesk_test_wait_for_result (&result, 30);
+    g_assert_true (orgdesk_session_reconnect_finish (session (), result, NULL));
+    g_assert_true (orgdesk_posts_page_get_model (posts_page ()) == model_before);
+    g_assert_true (post_page_shows ("Window test post"));
+  }
+
   comment_entry = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (comment_entry), "First!");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.comment", NULL));

@@ -14,6 +14,7 @@
 #include "orgdesk-error-text.h"
 #include "orgdesk-post-editor.h"
 #include "orgdesk-post-page.h"
+#include "orgdesk-post-source.h"
 #include "orgdesk-posts-page.h"
 #include "orgdesk-window.h"
 
@@ -30,6 +31,7 @@ struct _OrgdeskPostsPage
   OrgdeskPostRepository *repository;
   OrgdeskCommentRepository *comment_repository;
   OrgdeskPagedModel     *model;
+  char                  *organization_id;   /* whose posts the model shows */
   GCancellable          *cancellable;
 
   GtkStack              *view_stack;
@@ -145,6 +147,7 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
       g_clear_object (&self->model);
     }
 
+  g_clear_pointer (&self->organization_id, g_free);
   source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), &error);
   if (source == NULL)
     {
@@ -154,6 +157,7 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
       return;
     }
 
+  self->organization_id = g_strdup (orgdesk_post_source_get_organization_id (ORGDESK_POST_SOURCE (source)));
   self->model = orgdesk_paged_model_new (source, 0);
   g_signal_connect_object (self->model, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
@@ -162,6 +166,21 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
   gtk_list_view_set_model (self->list_view, selection);
   orgdesk_paged_model_load (self->model);
   update_state (self);
+}
+
+/* The session also notifies when it refreshes the same organization (new name or
+ * roles from Logto): only a different organization means new posts. */
+static void
+on_active_organization_changed_cb (OrgdeskPostsPage *self)
+{
+  OrgdeskSession *session = orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->repository));
+  OrgdeskOrganization *active = orgdesk_session_get_active_organization (session);
+
+  if (self->model != NULL && active != NULL &&
+      g_strcmp0 (orgdesk_organization_get_id (active), self->organization_id) == 0)
+    return;
+
+  orgdesk_posts_page_reload (self);
 }
 
 static void
@@ -279,7 +298,7 @@ orgdesk_posts_page_constructed (GObject *object)
   g_signal_connect_object (self->post_page, "closed", G_CALLBACK (on_post_closed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (session, "notify::active-organization",
-                           G_CALLBACK (orgdesk_posts_page_reload), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
   orgdesk_posts_page_reload (self);
 }
 
@@ -294,6 +313,7 @@ orgdesk_posts_page_dispose (GObject *object)
   if (self->model != NULL)
     orgdesk_paged_model_cancel (self->model);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->organization_id, g_free);
   g_clear_object (&self->repository);
   g_clear_object (&self->comment_repository);
 
