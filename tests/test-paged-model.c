@@ -47,12 +47,6 @@ make_row (guint index)
   return row;
 }
 
-static GType
-test_source_get_item_type (OrgdeskPageSource *source)
-{
-  return G_TYPE_OBJECT;
-}
-
 static void
 return_count (gpointer data)
 {
@@ -148,7 +142,6 @@ test_source_load_finish (OrgdeskPageSource  *source,
 static void
 test_source_page_source_init (OrgdeskPageSourceInterface *iface)
 {
-  iface->get_item_type = test_source_get_item_type;
   iface->count_async = test_source_count_async;
   iface->count_finish = test_source_count_finish;
   iface->load_async = test_source_load_async;

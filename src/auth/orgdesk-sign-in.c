@@ -28,14 +28,13 @@ struct _OrgdeskSignIn
   OrgdeskLogtoClient      *client;
   GStrv                    scopes;
   GStrv                    resources;
-  guint                    timeout_seconds;
 
   char                    *state;
   char                    *nonce;
   char                    *code_verifier;
   OrgdeskLoopbackReceiver *receiver;
   char                    *authorization_uri;
-  GError                  *browser_error;
+  gboolean                 browser_failed;
   OrgdeskTokenResponse    *response;
 };
 
@@ -158,7 +157,7 @@ on_browser_launched_cb (GObject      *source,
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_debug ("Could not open the browser: %s", error->message);
-      self->browser_error = g_steal_pointer (&error);
+      self->browser_failed = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER_FAILED]);
     }
 }
@@ -205,7 +204,7 @@ on_discovered_cb (GObject      *source,
   self->authorization_uri = orgdesk_logto_client_build_authorization_uri (self->client, &request);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHORIZATION_URI]);
 
-  orgdesk_loopback_receiver_wait_async (self->receiver, self->timeout_seconds,
+  orgdesk_loopback_receiver_wait_async (self->receiver, ORGDESK_SIGN_IN_TIMEOUT_SECONDS,
                                         g_task_get_cancellable (task),
                                         on_callback_received_cb, g_object_ref (task));
 
@@ -238,7 +237,6 @@ orgdesk_sign_in_finalize (GObject *object)
   g_free (self->nonce);
   g_free (self->code_verifier);
   g_free (self->authorization_uri);
-  g_clear_error (&self->browser_error);
 
   G_OBJECT_CLASS (orgdesk_sign_in_parent_class)->finalize (object);
 }
@@ -258,7 +256,7 @@ orgdesk_sign_in_get_property (GObject    *object,
       break;
 
     case PROP_BROWSER_FAILED:
-      g_value_set_boolean (value, self->browser_error != NULL);
+      g_value_set_boolean (value, self->browser_failed);
       break;
 
     default:
@@ -295,7 +293,6 @@ orgdesk_sign_in_class_init (OrgdeskSignInClass *klass)
 static void
 orgdesk_sign_in_init (OrgdeskSignIn *self)
 {
-  self->timeout_seconds = ORGDESK_SIGN_IN_TIMEOUT_SECONDS;
   self->state = orgdesk_random_token_new (32);
   self->nonce = orgdesk_random_token_new (32);
   self->code_verifier = orgdesk_pkce_verifier_new ();
@@ -324,23 +321,6 @@ orgdesk_sign_in_get_authorization_uri (OrgdeskSignIn *self)
 {
   g_return_val_if_fail (ORGDESK_IS_SIGN_IN (self), NULL);
   return self->authorization_uri;
-}
-
-const GError *
-orgdesk_sign_in_get_browser_error (OrgdeskSignIn *self)
-{
-  g_return_val_if_fail (ORGDESK_IS_SIGN_IN (self), NULL);
-  return self->browser_error;
-}
-
-void
-orgdesk_sign_in_set_timeout (OrgdeskSignIn *self,
-                             guint          timeout_seconds)
-{
-  g_return_if_fail (ORGDESK_IS_SIGN_IN (self));
-  g_return_if_fail (timeout_seconds > 0);
-
-  self->timeout_seconds = timeout_seconds;
 }
 
 /**

@@ -26,9 +26,6 @@ OrgdeskSignIn        *orgdesk_sign_in_new                   (OrgdeskLogtoClient 
                                                              const char * const  *scopes,
                                                              const char * const  *resources);
 const char           *orgdesk_sign_in_get_authorization_uri (OrgdeskSignIn       *self);
-const GError         *orgdesk_sign_in_get_browser_error     (OrgdeskSignIn       *self);
-void                  orgdesk_sign_in_set_timeout           (OrgdeskSignIn       *self,
-                                                             guint                timeout_seconds);
 void                  orgdesk_sign_in_run_async             (OrgdeskSignIn       *self,
                                                              GAppLaunchContext   *launch_context,
                                                              GCancellable        *cancellable,

@@ -16,14 +16,6 @@ orgdesk_page_source_default_init (OrgdeskPageSourceInterface *iface)
 {
 }
 
-GType
-orgdesk_page_source_get_item_type (OrgdeskPageSource *self)
-{
-  g_return_val_if_fail (ORGDESK_IS_PAGE_SOURCE (self), G_TYPE_INVALID);
-
-  return ORGDESK_PAGE_SOURCE_GET_IFACE (self)->get_item_type (self);
-}
-
 void
 orgdesk_page_source_count_async (OrgdeskPageSource   *self,
                                  GCancellable        *cancellable,

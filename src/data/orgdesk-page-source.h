@@ -30,7 +30,6 @@ struct _OrgdeskPageSourceInterface
 {
   GTypeInterface parent_iface;
 
-  GType      (*get_item_type) (OrgdeskPageSource    *self);
   void       (*count_async)   (OrgdeskPageSource    *self,
                                GCancellable         *cancellable,
                                GAsyncReadyCallback   callback,
@@ -62,7 +61,6 @@ struct _OrgdeskPageSourceInterface
                                    GError              **error);
 };
 
-GType      orgdesk_page_source_get_item_type (OrgdeskPageSource    *self);
 void       orgdesk_page_source_count_async   (OrgdeskPageSource    *self,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,

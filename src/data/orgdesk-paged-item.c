@@ -13,7 +13,6 @@ struct _OrgdeskPagedItem
 {
   GObject  parent_instance;
 
-  guint    position;
   GObject *item;
 };
 
@@ -85,19 +84,9 @@ orgdesk_paged_item_init (OrgdeskPagedItem *self)
 }
 
 OrgdeskPagedItem *
-orgdesk_paged_item_new (guint position)
+orgdesk_paged_item_new (void)
 {
-  OrgdeskPagedItem *self = g_object_new (ORGDESK_TYPE_PAGED_ITEM, NULL);
-
-  self->position = position;
-  return self;
-}
-
-guint
-orgdesk_paged_item_get_position (OrgdeskPagedItem *self)
-{
-  g_return_val_if_fail (ORGDESK_IS_PAGED_ITEM (self), 0);
-  return self->position;
+  return g_object_new (ORGDESK_TYPE_PAGED_ITEM, NULL);
 }
 
 /**

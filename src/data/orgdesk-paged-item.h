@@ -17,8 +17,7 @@ G_DECLARE_FINAL_TYPE (OrgdeskPagedItem, orgdesk_paged_item, ORGDESK, PAGED_ITEM,
 
 /* One row of an OrgdeskPagedModel: a stable holder whose #OrgdeskPagedItem:item
  * arrives when its page has loaded, so list rows can bind before the data is there. */
-OrgdeskPagedItem *orgdesk_paged_item_new      (guint             position);
-guint             orgdesk_paged_item_get_position (OrgdeskPagedItem *self);
+OrgdeskPagedItem *orgdesk_paged_item_new      (void);
 gpointer          orgdesk_paged_item_get_item (OrgdeskPagedItem *self);
 void              orgdesk_paged_item_set_item (OrgdeskPagedItem *self,
                                                GObject          *item);

@@ -227,7 +227,6 @@ static Page *
 create_page (OrgdeskPagedModel *self,
              guint              index)
 {
-  guint start = index * self->page_size;
   guint length = page_length (self, index);
   Page *page;
 
@@ -235,7 +234,7 @@ create_page (OrgdeskPagedModel *self,
   page->index = index;
   page->holders = g_ptr_array_new_full (length, g_object_unref);
   for (guint i = 0; i < length; i++)
-    g_ptr_array_add (page->holders, orgdesk_paged_item_new (start + i));
+    g_ptr_array_add (page->holders, orgdesk_paged_item_new ());
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
 
   return page;
@@ -526,15 +525,4 @@ orgdesk_paged_model_get_n_loaded_pages (OrgdeskPagedModel *self)
 {
   g_return_val_if_fail (ORGDESK_IS_PAGED_MODEL (self), 0);
   return g_hash_table_size (self->pages);
-}
-
-void
-orgdesk_paged_model_set_max_pages (OrgdeskPagedModel *self,
-                                   guint              max_pages)
-{
-  g_return_if_fail (ORGDESK_IS_PAGED_MODEL (self));
-  g_return_if_fail (max_pages >= 2);
-
-  self->max_pages = max_pages;
-  evict_pages (self);
 }

@@ -39,7 +39,5 @@ void                    orgdesk_paged_model_cancel           (OrgdeskPagedModel 
 OrgdeskPagedModelState  orgdesk_paged_model_get_state        (OrgdeskPagedModel *self);
 const GError           *orgdesk_paged_model_get_error        (OrgdeskPagedModel *self);
 guint                   orgdesk_paged_model_get_n_loaded_pages (OrgdeskPagedModel *self);
-void                    orgdesk_paged_model_set_max_pages    (OrgdeskPagedModel *self,
-                                                              guint              max_pages);
 
 G_END_DECLS

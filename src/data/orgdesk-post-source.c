@@ -309,16 +309,9 @@ orgdesk_post_source_load_first_finish (OrgdeskPageSource  *source,
   return rows;
 }
 
-static GType
-orgdesk_post_source_get_item_type (OrgdeskPageSource *source)
-{
-  return ORGDESK_TYPE_POST;
-}
-
 static void
 orgdesk_post_source_page_source_init (OrgdeskPageSourceInterface *iface)
 {
-  iface->get_item_type = orgdesk_post_source_get_item_type;
   iface->count_async = orgdesk_post_source_count_async;
   iface->count_finish = orgdesk_post_source_count_finish;
   iface->load_async = orgdesk_post_source_load_async;

@@ -429,15 +429,6 @@ orgdesk_repository_init (OrgdeskRepository *self)
 {
 }
 
-OrgdeskDatabase *
-orgdesk_repository_get_database (OrgdeskRepository *self)
-{
-  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
-
-  g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
-  return priv->database;
-}
-
 OrgdeskSession *
 orgdesk_repository_get_session (OrgdeskRepository *self)
 {

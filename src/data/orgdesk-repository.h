@@ -24,7 +24,6 @@ struct _OrgdeskRepositoryClass
   gpointer padding[4];
 };
 
-OrgdeskDatabase *orgdesk_repository_get_database (OrgdeskRepository *self);
 OrgdeskSession  *orgdesk_repository_get_session  (OrgdeskRepository *self);
 
 G_END_DECLS

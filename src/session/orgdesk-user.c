@@ -156,13 +156,6 @@ orgdesk_user_get_display_name (OrgdeskUser *self)
 }
 
 const char *
-orgdesk_user_get_username (OrgdeskUser *self)
-{
-  g_return_val_if_fail (ORGDESK_IS_USER (self), NULL);
-  return self->username;
-}
-
-const char *
 orgdesk_user_get_email (OrgdeskUser *self)
 {
   g_return_val_if_fail (ORGDESK_IS_USER (self), NULL);

@@ -19,7 +19,6 @@ G_DECLARE_FINAL_TYPE (OrgdeskUser, orgdesk_user, ORGDESK, USER, GObject)
 OrgdeskUser *orgdesk_user_new_from_userinfo (JsonObject  *userinfo);
 const char  *orgdesk_user_get_subject       (OrgdeskUser *self);
 const char  *orgdesk_user_get_display_name  (OrgdeskUser *self);
-const char  *orgdesk_user_get_username      (OrgdeskUser *self);
 const char  *orgdesk_user_get_email         (OrgdeskUser *self);
 
 G_END_DECLS
