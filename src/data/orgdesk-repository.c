@@ -437,3 +437,21 @@ orgdesk_repository_get_session (OrgdeskRepository *self)
   g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
   return priv->session;
 }
+
+/**
+ * orgdesk_repository_get_database:
+ * @self: a #OrgdeskRepository
+ *
+ * The connection the repository uses, for its state (a view shows "offline"
+ * while it is down and reloads when it is back).
+ *
+ * Returns: (transfer none): the database
+ */
+OrgdeskDatabase *
+orgdesk_repository_get_database (OrgdeskRepository *self)
+{
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+
+  g_return_val_if_fail (ORGDESK_IS_REPOSITORY (self), NULL);
+  return priv->database;
+}

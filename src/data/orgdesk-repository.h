@@ -25,5 +25,6 @@ struct _OrgdeskRepositoryClass
 };
 
 OrgdeskSession  *orgdesk_repository_get_session  (OrgdeskRepository *self);
+OrgdeskDatabase *orgdesk_repository_get_database (OrgdeskRepository *self);
 
 G_END_DECLS
