@@ -91,7 +91,8 @@ database_token_ready (gconstpointer data)
 }
 
 static void
-save_screenshot (const char *name)
+save_screenshot_of (GtkWidget  *widget,
+                    const char *name)
 {
   const char *directory = g_getenv ("ORGDESK_TEST_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = NULL;
@@ -106,13 +107,13 @@ save_screenshot (const char *name)
     return;
 
   /* Let pending layout and drawing happen first. */
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  gtk_test_widget_wait_for_draw (widget);
   for (guint i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
 
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -123,11 +124,17 @@ save_screenshot (const char *name)
       return;
     }
 
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot %s", path);
+}
+
+static void
+save_screenshot (const char *name)
+{
+  save_screenshot_of (GTK_WIDGET (window), name);
 }
 
 static void
@@ -342,19 +349,29 @@ post_page_closed (gconstpointer data)
   return post_page () == NULL;
 }
 
-static void
-write_in_editor (const char *title)
+static OrgdeskPostEditor *
+wait_for_editor (void)
 {
-  GtkWindow *editor = wait_for_dialog (ORGDESK_TYPE_POST_EDITOR);
+  return ORGDESK_POST_EDITOR (wait_for_dialog (ORGDESK_TYPE_POST_EDITOR));
+}
+
+static void
+write_in_editor (const char *title,
+                 const char *screenshot)
+{
+  OrgdeskPostEditor *editor = wait_for_editor ();
   GtkWidget *entry = find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), title);
-  /* As a click on Publish does: the response, then the dialog closes. */
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (editor), "save");
-  gtk_window_close (editor);
+  if (screenshot != NULL)
+    save_screenshot_of (GTK_WIDGET (editor), screenshot);
+  /* As a click on Publish does; the dialog closes once the database said yes. */
+  g_assert_true (orgdesk_post_editor_get_can_save (editor));
+  orgdesk_post_editor_save (editor);
+  g_assert_true (orgdesk_post_editor_get_saving (editor));
   /* Gone before the next step looks for a dialog. */
-  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 10);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 30);
 }
 
 /* A post's life in the window: write, open, comment, edit, delete. */
@@ -370,7 +387,7 @@ test_post_lifecycle (void)
 
   orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
-  write_in_editor ("Window test post");
+  write_in_editor ("Window test post", "editor-new-post.png");
   g_test_message ("waiting for the new post at the top");
   orgdesk_test_wait_for_condition (first_post_is, "Window test post", 30);
 
@@ -400,7 +417,7 @@ test_post_lifecycle (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment_entry)), ==, "");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.edit", NULL));
-  write_in_editor ("Window test post, edited");
+  write_in_editor ("Window test post, edited", "editor-edit-post.png");
   g_test_message ("waiting for the edit");
   orgdesk_test_wait_for_condition (post_page_shows, "Window test post, edited", 30);
   save_screenshot ("window-post.png");
@@ -414,6 +431,122 @@ test_post_lifecycle (void)
   orgdesk_test_wait_for_condition (post_page_closed, NULL, 30);
   orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
   g_assert_false (first_post_is ("Window test post, edited"));
+}
+
+static gboolean
+editor_is_idle (gconstpointer data)
+{
+  return !orgdesk_post_editor_get_saving ((OrgdeskPostEditor *) data);
+}
+
+/* Closing a changed draft asks first; "Keep Editing" keeps it. */
+static void
+assert_close_asks_first (OrgdeskPostEditor *editor)
+{
+  GtkWindow *confirmation;
+
+  gtk_window_close (GTK_WINDOW (editor));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "keep");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10);
+  g_assert_true (find_dialog (ORGDESK_TYPE_POST_EDITOR) == GTK_WINDOW (editor));
+}
+
+/* A switch while writing: the draft stays, cannot be saved into the other
+ * organization, and lands in its own after switching back. */
+static void
+test_draft_keeps_its_organization (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  OrgdeskOrganization *acme_organization;
+  OrgdeskPostEditor *editor;
+  GtkWidget *entry;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  assert_shows_organization (acme);
+  acme_organization = orgdesk_session_get_active_organization (session ());
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  editor = wait_for_editor ();
+  entry = find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Draft across a switch");
+  g_assert_true (orgdesk_post_editor_get_can_save (editor));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
+  assert_shows_organization (globex);
+  g_assert_false (orgdesk_post_editor_get_can_save (editor));
+  g_assert_nonnull (orgdesk_post_editor_get_error_message (editor));
+  g_assert_nonnull (strstr (orgdesk_post_editor_get_error_message (editor),
+                            orgdesk_organization_get_name (acme_organization)));
+  orgdesk_post_editor_save (editor);
+  g_assert_false (orgdesk_post_editor_get_saving (editor));
+  save_screenshot_of (GTK_WIDGET (editor), "editor-other-organization.png");
+  assert_close_asks_first (editor);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Draft across a switch");
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  assert_shows_organization (acme);
+  g_assert_true (orgdesk_post_editor_get_can_save (editor));
+  g_assert_null (orgdesk_post_editor_get_error_message (editor));
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 30);
+  orgdesk_test_wait_for_condition (first_post_is, "Draft across a switch", 30);
+  assert_shows_organization (acme);
+}
+
+/* Saving fails (the post was deleted meanwhile): the dialog stays open with the
+ * text and says why. */
+static void
+test_failed_save_keeps_the_text (void)
+{
+  OrgdeskPostRepository *posts = orgdesk_application_get_post_repository (app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskPostEditor *editor;
+  GtkWidget *entry;
+  GtkWidget *list_view;
+  GtkWindow *confirmation;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_test_wait_for_condition (first_post_is, "Draft across a switch", 30);
+  list_view = find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW);
+  g_signal_emit_by_name (list_view, "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows, "Draft across a switch", 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.edit", NULL));
+  editor = wait_for_editor ();
+  entry = find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "An edit nobody can save");
+
+  orgdesk_post_repository_delete_async (posts, orgdesk_post_get_id (orgdesk_post_page_get_post (post_page ())),
+                                        NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_post_repository_delete_finish (posts, result, &error));
+  g_assert_no_error (error);
+
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (editor_is_idle, editor, 30);
+  g_assert_true (find_dialog (ORGDESK_TYPE_POST_EDITOR) == GTK_WINDOW (editor));
+  g_assert_nonnull (orgdesk_post_editor_get_error_message (editor));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "An edit nobody can save");
+  save_screenshot_of (GTK_WIDGET (editor), "editor-save-failed.png");
+  assert_close_asks_first (editor);
+
+  /* Discard really closes. */
+  gtk_window_close (GTK_WINDOW (editor));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "discard");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 10);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
 }
 
 static void
@@ -531,6 +664,8 @@ main (int   argc,
   g_test_add_func ("/orgdesk/window/switch-from-action", test_switch_from_action);
   g_test_add_func ("/orgdesk/window/switch-from-selector-and-keyboard", test_switch_from_selector_and_keyboard);
   g_test_add_func ("/orgdesk/window/post-lifecycle", test_post_lifecycle);
+  g_test_add_func ("/orgdesk/window/draft-keeps-its-organization", test_draft_keeps_its_organization);
+  g_test_add_func ("/orgdesk/window/failed-save-keeps-the-text", test_failed_save_keeps_the_text);
   g_test_add_func ("/orgdesk/window/sign-out", test_sign_out);
   g_test_add_func ("/orgdesk/window/many-organizations", test_many_organizations);
 

@@ -197,33 +197,35 @@ on_post_updated_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(OrgdeskPostPage) self = user_data;
+  g_autoptr(OrgdeskPostEditor) editor = user_data;
   g_autoptr(OrgdeskPost) post = NULL;
   g_autoptr(GError) error = NULL;
 
   post = orgdesk_post_repository_update_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  orgdesk_post_editor_finish_saving (editor, G_OBJECT (post), error);
+}
 
-  if (post == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
+/* The editor's own cancellable, not the page's: the page may move on to
+ * another post while the dialog still waits for this one's answer. */
+static void
+on_editor_save_cb (OrgdeskPostEditor *editor,
+                   const char        *title,
+                   const char        *body,
+                   OrgdeskPostPage   *self)
+{
+  const char *post_id = g_object_get_data (G_OBJECT (editor), "orgdesk-post-id");
 
-  orgdesk_post_page_set_post (self, post);
+  orgdesk_post_repository_update_async (self->posts, post_id, title, body,
+                                        orgdesk_post_editor_get_cancellable (editor),
+                                        on_post_updated_cb, g_object_ref (editor));
 }
 
 static void
-on_editor_save_cb (OrgdeskPostPage *self,
-                   const char      *title,
-                   const char      *body)
+on_editor_saved_cb (OrgdeskPostPage *self,
+                    OrgdeskPost     *post)
 {
-  if (self->post == NULL)
-    return;
-
-  orgdesk_post_repository_update_async (self->posts, orgdesk_post_get_id (self->post), title, body,
-                                        self->cancellable, on_post_updated_cb, g_object_ref (self));
+  if (self->post != NULL && g_str_equal (orgdesk_post_get_id (self->post), orgdesk_post_get_id (post)))
+    orgdesk_post_page_set_post (self, post);
 }
 
 static void
@@ -237,9 +239,13 @@ edit_activated (GtkWidget  *widget,
   if (self->post == NULL)
     return;
 
-  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Edit Post"),
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                    orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->posts)),
+                                    _("Edit Post"), _("_Save"), TRUE,
                                     orgdesk_post_get_title (self->post), orgdesk_post_get_body (self->post));
-  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data_full (G_OBJECT (editor), "orgdesk-post-id", g_strdup (orgdesk_post_get_id (self->post)), g_free);
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
 }
 

@@ -191,79 +191,51 @@ on_search_changed_cb (OrgdeskPostsPage *self)
 
 /* New post {{{ */
 
-/* What was typed, kept until the post is saved: a failure reopens the editor. */
-typedef struct
-{
-  OrgdeskPostsPage *self;
-  char             *title;
-  char             *body;
-} Draft;
-
-static void
-draft_free (Draft *draft)
-{
-  g_object_unref (draft->self);
-  g_free (draft->title);
-  g_free (draft->body);
-  g_free (draft);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Draft, draft_free)
-
-static void show_editor (OrgdeskPostsPage *self,
-                         const char       *title,
-                         const char       *body);
-
 static void
 on_post_created_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(Draft) draft = user_data;
+  g_autoptr(OrgdeskPostEditor) editor = user_data;
   g_autoptr(OrgdeskPost) post = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *window;
 
   post = orgdesk_post_repository_create_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  orgdesk_post_editor_finish_saving (editor, G_OBJECT (post), error);
+}
 
-  if (post == NULL)
-    {
-      window = gtk_widget_get_ancestor (GTK_WIDGET (draft->self), ORGDESK_TYPE_WINDOW);
-      if (window != NULL)
-        orgdesk_window_show_error (ORGDESK_WINDOW (window), error);
-      show_editor (draft->self, draft->title, draft->body);
-      return;
-    }
-
-  orgdesk_posts_page_reload (draft->self);
+/* The editor saves only while its organization is the active one, so the post
+ * lands where it was written. */
+static void
+on_editor_save_cb (OrgdeskPostEditor *editor,
+                   const char        *title,
+                   const char        *body,
+                   OrgdeskPostsPage  *self)
+{
+  orgdesk_post_repository_create_async (self->repository, title, body,
+                                        orgdesk_post_editor_get_cancellable (editor),
+                                        on_post_created_cb, g_object_ref (editor));
 }
 
 static void
-on_editor_save_cb (OrgdeskPostsPage *self,
-                   const char       *title,
-                   const char       *body)
+on_editor_saved_cb (OrgdeskPostsPage *self)
 {
-  Draft *draft = g_new0 (Draft, 1);
-
-  draft->self = g_object_ref (self);
-  draft->title = g_strdup (title);
-  draft->body = g_strdup (body);
-  orgdesk_post_repository_create_async (self->repository, draft->title, draft->body,
-                                        self->cancellable, on_post_created_cb, draft);
+  orgdesk_posts_page_reload (self);
 }
 
 static void
-show_editor (OrgdeskPostsPage *self,
-             const char       *title,
-             const char       *body)
+show_editor (OrgdeskPostsPage *self)
 {
+  OrgdeskSession *session = orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->repository));
   OrgdeskPostEditor *editor;
 
-  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                    _("New Post"), title, body);
-  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, G_CONNECT_SWAPPED);
+  if (orgdesk_session_get_active_organization (session) == NULL)
+    return;
+
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), session,
+                                    _("New Post"), _("_Publish"), TRUE, NULL, NULL);
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -272,7 +244,7 @@ new_post_activated (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  show_editor (ORGDESK_POSTS_PAGE (widget), NULL, NULL);
+  show_editor (ORGDESK_POSTS_PAGE (widget));
 }
 
 static void
