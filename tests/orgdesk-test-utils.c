@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
 
 const char *
@@ -97,4 +98,71 @@ orgdesk_test_finalize_eventually (gpointer object)
   /* Operations still running (a keyring write, an HTTP request) hold a reference
    * until they complete; anything still alive after that is a leak. */
   orgdesk_test_wait_for_condition (pointer_is_null, &weak, 30);
+}
+
+void
+orgdesk_test_migrate_database (void)
+{
+  g_autofree char *standard_error = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = {
+    g_getenv ("ORGDESK_TEST_ADMIN"), "migrate",
+    "--database", g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"),
+    "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"),
+    NULL
+  };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &standard_error, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("orgdesk-admin migrate failed: %s", standard_error);
+}
+
+static gboolean
+has_database_token (gconstpointer data)
+{
+  return !orgdesk_session_get_switching ((OrgdeskSession *) data);
+}
+
+OrgdeskSession *
+orgdesk_test_database_session_new (const char *username)
+{
+  static const char * const database_scopes[] = { "data:read", "data:write", NULL };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (orgdesk_test_logto_endpoint () == NULL ||
+      orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_URI") == NULL)
+    return NULL;
+
+  orgdesk_test_migrate_database ();
+
+  client = orgdesk_logto_client_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
+  session = orgdesk_session_new (client, NULL, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
+  orgdesk_test_use_browser_as (username);
+  orgdesk_session_sign_in_async (session, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 60);
+  g_assert_true (orgdesk_session_sign_in_finish (session, result, &error));
+  orgdesk_test_wait_for_condition (has_database_token, session, 30);
+
+  return g_steal_pointer (&session);
+}
+
+GPtrArray *
+orgdesk_test_list_comments (OrgdeskCommentRepository *comments,
+                            const char               *post_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *listed;
+
+  orgdesk_comment_repository_list_async (comments, post_id, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  listed = orgdesk_comment_repository_list_finish (comments, result, &error);
+  g_assert_no_error (error);
+  return listed;
 }

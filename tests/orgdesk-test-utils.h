@@ -9,6 +9,9 @@
 
 #include <gio/gio.h>
 
+#include "orgdesk-comment-repository.h"
+#include "orgdesk-session.h"
+
 G_BEGIN_DECLS
 
 /* Returns the value of @env_var naming a running service (an endpoint, a socket…).
@@ -35,5 +38,17 @@ void        orgdesk_test_wait_for_result (GAsyncResult **result,
 /* Drops the last reference the test holds on @object and waits until pending
  * asynchronous work has released it too; fails the test if it never goes away. */
 void        orgdesk_test_finalize_eventually (gpointer object);
+
+/* Applies the schema to the test database as its owner (idempotent). */
+void        orgdesk_test_migrate_database (void);
+
+/* Migrates the test database and signs @username in at the Logto stand-in, with a
+ * database token, as the repositories need.  Returns %NULL (the test skipped, or
+ * failed under CI) when the services are not running. */
+OrgdeskSession *orgdesk_test_database_session_new (const char *username);
+
+/* The comments of @post_id as @comments reads them now; fails the test on error. */
+GPtrArray  *orgdesk_test_list_comments (OrgdeskCommentRepository *comments,
+                                        const char               *post_id);
 
 G_END_DECLS

@@ -8,21 +8,16 @@
 
 #include "config.h"
 
-#include "orgdesk-comment-repository.h"
-#include "orgdesk-database-error.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
 
-static const char * const database_scopes[] = { "data:read", "data:write", NULL };
-
 /* One signed-in session (alice: admin of Acme, member of Globex) for all tests. */
 static OrgdeskSession *session;
 static OrgdeskDatabase *database;
 static OrgdeskPostRepository *repository;
-static OrgdeskCommentRepository *comments;
 
 static const char *
 acme (void)
@@ -34,28 +29,6 @@ static const char *
 globex (void)
 {
   return orgdesk_test_fixture_organization_of ("alice", 1, NULL);
-}
-
-static gboolean
-migrate (void)
-{
-  g_autofree char *standard_error = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = {
-    g_getenv ("ORGDESK_TEST_ADMIN"), "migrate",
-    "--database", g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"),
-    "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"),
-    NULL
-  };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &standard_error, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("orgdesk-admin migrate failed: %s", standard_error);
-
-  return TRUE;
 }
 
 static void
@@ -335,124 +308,15 @@ test_paging_newest_first (void)
   }
 }
 
-static GPtrArray *
-list_comments (const char  *post_id,
-               GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_comment_repository_list_async (comments, post_id, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_comment_repository_list_finish (comments, result, error);
-}
-
-static OrgdeskComment *
-create_comment (const char  *post_id,
-                const char  *body,
-                GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_comment_repository_create_async (comments, post_id, body, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_comment_repository_create_finish (comments, result, error);
-}
-
-static gboolean
-delete_comment (const char  *comment_id,
-                GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_comment_repository_delete_async (comments, comment_id, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_comment_repository_delete_finish (comments, result, error);
-}
-
-static void
-test_comments_stay_with_their_post (void)
-{
-  g_autoptr(OrgdeskPost) post = NULL;
-  g_autoptr(OrgdeskPost) reread = NULL;
-  g_autoptr(OrgdeskComment) comment = NULL;
-  g_autoptr(OrgdeskComment) smuggled = NULL;
-  g_autoptr(GPtrArray) listed = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (comments == NULL)
-    return;
-
-  switch_to (acme ());
-  post = create_post ("Anvil recall", "Please check your stock.", &error);
-  g_assert_no_error (error);
-  comment = create_comment (orgdesk_post_get_id (post), "Checked: 3 affected \u2013 '; DROP TABLE x; --", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (orgdesk_comment_get_author_name (comment), ==, "Alice Example");
-
-  listed = list_comments (orgdesk_post_get_id (post), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (listed->len, ==, 1);
-  g_assert_cmpstr (orgdesk_comment_get_body (g_ptr_array_index (listed, 0)), ==, "Checked: 3 affected \u2013 '; DROP TABLE x; --");
-  reread = get_post (orgdesk_post_get_id (post), &error);
-  g_assert_cmpuint (orgdesk_post_get_n_comments (reread), ==, 1);
-  g_clear_pointer (&listed, g_ptr_array_unref);
-
-  /* From Globex: no comments to see, none to add to Acme's post, none to delete. */
-  switch_to (globex ());
-  listed = list_comments (orgdesk_post_get_id (post), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (listed->len, ==, 0);
-  smuggled = create_comment (orgdesk_post_get_id (post), "sneaky", &error);
-  g_assert_null (smuggled);
-  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_CONSTRAINT);
-  g_clear_error (&error);
-  g_assert_false (delete_comment (orgdesk_comment_get_id (comment), &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  /* Bad input is refused before the database. */
-  g_assert_null (create_comment (orgdesk_post_get_id (post), "   ", &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-
-  /* Back in Acme: deleting the post takes its comments along. */
-  switch_to (acme ());
-  g_assert_true (delete_comment (orgdesk_comment_get_id (comment), &error));
-  g_assert_no_error (error);
-  g_assert_true (delete_post (orgdesk_post_get_id (post), &error));
-  g_assert_no_error (error);
-}
-
-static gboolean
-has_database_token (gconstpointer data)
-{
-  return !orgdesk_session_get_switching (session);
-}
-
 static void
 set_up (void)
 {
-  g_autoptr(OrgdeskLogtoClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (orgdesk_test_logto_endpoint () == NULL ||
-      orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_URI") == NULL)
+  session = orgdesk_test_database_session_new ("alice");
+  if (session == NULL)
     return;
-
-  migrate ();
-
-  client = orgdesk_logto_client_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
-  session = orgdesk_session_new (client, NULL, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
-  orgdesk_test_use_browser_as ("alice");
-  orgdesk_session_sign_in_async (session, NULL, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 60);
-  g_assert_true (orgdesk_session_sign_in_finish (session, result, &error));
-  orgdesk_test_wait_for_condition (has_database_token, NULL, 30);
 
   database = orgdesk_database_new (g_getenv ("ORGDESK_TEST_DATABASE_URI"));
   repository = orgdesk_post_repository_new (database, session);
-  comments = orgdesk_comment_repository_new (database, session);
 }
 
 int
@@ -467,12 +331,10 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/posts/hostile-text-is-data", test_hostile_text_is_data);
   g_test_add_func ("/orgdesk/data/posts/bad-input-changes-nothing", test_bad_input_changes_nothing);
   g_test_add_func ("/orgdesk/data/posts/paging-newest-first", test_paging_newest_first);
-  g_test_add_func ("/orgdesk/data/comments/stay-with-their-post", test_comments_stay_with_their_post);
 
   set_up ();
   status = g_test_run ();
 
-  g_clear_object (&comments);
   g_clear_object (&repository);
   g_clear_object (&database);
   g_clear_object (&session);

@@ -549,6 +549,170 @@ test_failed_save_keeps_the_text (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
 }
 
+static gboolean
+has_no_comments (gconstpointer data)
+{
+  return n_comment_rows () == 0;
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The first comment row's menu button: labelled, focusable (so Tab reaches it),
+ * its items name the actions; returns the comment id they carry. */
+static char *
+dup_first_comment_id (void)
+{
+  GtkWidget *list = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_LIST_BOX);
+  GtkWidget *menu_button = find_widget_of_type (gtk_widget_get_first_child (list), GTK_TYPE_MENU_BUTTON);
+  g_autofree char *edit = NULL;
+  g_autofree char *delete = NULL;
+  g_autofree char *edit_id = NULL;
+  g_autofree char *delete_id = NULL;
+  GMenuModel *menu;
+
+  g_assert_nonnull (menu_button);
+  g_assert_cmpstr (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (menu_button)), ==, "view-more-symbolic");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (menu_button), ==, "Comment Actions");
+  g_assert_true (gtk_widget_grab_focus (menu_button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &edit));
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_TARGET, "s", &edit_id));
+  g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &delete));
+  g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_TARGET, "s", &delete_id));
+  g_assert_cmpstr (edit, ==, "comment.edit");
+  g_assert_cmpstr (delete, ==, "comment.delete");
+  g_assert_cmpstr (edit_id, ==, delete_id);
+
+  return g_steal_pointer (&edit_id);
+}
+
+static void
+add_comment (const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.comment", NULL));
+  orgdesk_test_wait_for_condition (has_one_comment, NULL, 30);
+}
+
+static void
+delete_comment_confirmed (const char *comment_id)
+{
+  GtkWindow *confirmation;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "comment.delete", "s", comment_id));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (confirmation)), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (confirmation), "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "delete");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (has_no_comments, NULL, 30);
+}
+
+/* A comment's life in the window, through its row's menu actions (comment.edit
+ * and comment.delete with the comment's id): edit, delete after confirming, and
+ * an edit that fails (deleted meanwhile) but keeps the text.  The database
+ * agrees at each step. */
+static void
+test_comment_edit_and_delete (void)
+{
+  OrgdeskCommentRepository *comments = orgdesk_application_get_comment_repository (app);
+  const char *edited = "Edited \u2013 '; DROP TABLE x; --";
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *post_id = NULL;
+  g_autofree char *comment_id = NULL;
+  g_autofree char *gone_id = NULL;
+  OrgdeskPostEditor *editor;
+  GtkTextBuffer *buffer;
+  GtkWindow *confirmation;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  write_in_editor ("Comment test post", NULL);
+  orgdesk_test_wait_for_condition (first_post_is, "Comment test post", 30);
+  g_signal_emit_by_name (find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW), "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows, "Comment test post", 10);
+  post_id = g_strdup (orgdesk_post_get_id (orgdesk_post_page_get_post (post_page ())));
+
+  add_comment ("Needs an edit");
+  comment_id = dup_first_comment_id ();
+  listed = orgdesk_test_list_comments (comments, post_id);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (orgdesk_comment_get_id (g_ptr_array_index (listed, 0)), ==, comment_id);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+
+  /* Edit: blank text cannot be saved; the saved text shows in place. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "comment.edit", "s", comment_id));
+  editor = wait_for_editor ();
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_TEXT_VIEW)));
+  gtk_text_buffer_set_text (buffer, "  \n ", -1);
+  g_assert_false (orgdesk_post_editor_get_can_save (editor));
+  gtk_text_buffer_set_text (buffer, edited, -1);
+  g_assert_true (orgdesk_post_editor_get_can_save (editor));
+  save_screenshot_of (GTK_WIDGET (editor), "editor-edit-comment.png");
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 30);
+  g_assert_true (shows_label (GTK_WIDGET (post_page ()), edited));
+  listed = orgdesk_test_list_comments (comments, post_id);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (orgdesk_comment_get_body (g_ptr_array_index (listed, 0)), ==, edited);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  save_screenshot ("window-comment-edited.png");
+
+  /* Delete, after confirming: gone from the page and from the database. */
+  delete_comment_confirmed (comment_id);
+  listed = orgdesk_test_list_comments (comments, post_id);
+  g_assert_cmpuint (listed->len, ==, 0);
+
+  /* An edit of a comment deleted meanwhile fails; the editor keeps the text. */
+  add_comment ("Deleted behind the page's back");
+  gone_id = dup_first_comment_id ();
+  orgdesk_comment_repository_delete_async (comments, gone_id, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_comment_repository_delete_finish (comments, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "comment.edit", "s", gone_id));
+  editor = wait_for_editor ();
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_TEXT_VIEW)));
+  gtk_text_buffer_set_text (buffer, "Words worth keeping", -1);
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (editor_is_idle, editor, 30);
+  g_assert_true (find_dialog (ORGDESK_TYPE_POST_EDITOR) == GTK_WINDOW (editor));
+  g_assert_nonnull (orgdesk_post_editor_get_error_message (editor));
+  {
+    g_autofree char *kept = orgdesk_post_editor_dup_body (editor);
+
+    g_assert_cmpstr (kept, ==, "Words worth keeping");
+  }
+  gtk_window_close (GTK_WINDOW (editor));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "discard");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 10);
+
+  /* Deleting it now just drops the stale row. */
+  delete_comment_confirmed (gone_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
+}
+
 static void
 test_sign_out (void)
 {
@@ -666,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/window/post-lifecycle", test_post_lifecycle);
   g_test_add_func ("/orgdesk/window/draft-keeps-its-organization", test_draft_keeps_its_organization);
   g_test_add_func ("/orgdesk/window/failed-save-keeps-the-text", test_failed_save_keeps_the_text);
+  g_test_add_func ("/orgdesk/window/comment-edit-and-delete", test_comment_edit_and_delete);
   g_test_add_func ("/orgdesk/window/sign-out", test_sign_out);
   g_test_add_func ("/orgdesk/window/many-organizations", test_many_organizations);
 

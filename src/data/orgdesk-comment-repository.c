@@ -25,11 +25,20 @@
   " WHERE c.logto_organization_id = $1 AND c.post_id = $2::uuid" \
   " ORDER BY c.created_at, c.id LIMIT " G_STRINGIFY (ORGDESK_COMMENT_REPOSITORY_MAX_COMMENTS)
 
+/* Writes name the row by $2 (the post for an insert, the comment for an update),
+ * take the body as $3 and return what they wrote as a comment. */
+#define COMMENT_FROM_RETURNED \
+  " SELECT " ORGDESK_COMMENT_COLUMNS " FROM c LEFT JOIN orgdesk.users u ON u.id = c.author_id"
+
 #define INSERT_COMMENT_SQL \
   "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, post_id, author_id, body)" \
   "  VALUES ($1, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
-  "  RETURNING *)" \
-  " SELECT " ORGDESK_COMMENT_COLUMNS " FROM c LEFT JOIN orgdesk.users u ON u.id = c.author_id"
+  "  RETURNING *)" COMMENT_FROM_RETURNED
+
+/* The author and created_at stay; the database's trigger sets updated_at. */
+#define UPDATE_COMMENT_SQL \
+  "WITH c AS (UPDATE orgdesk.comments SET body = $3" \
+  "  WHERE logto_organization_id = $1 AND id = $2::uuid RETURNING *)" COMMENT_FROM_RETURNED
 
 #define DELETE_COMMENT_SQL \
   "DELETE FROM orgdesk.comments WHERE logto_organization_id = $1 AND id = $2::uuid"
@@ -164,8 +173,10 @@ orgdesk_comment_repository_list_finish (OrgdeskCommentRepository  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The last statement's rows hold the comment written (or none: not in this
+ * organization, or deleted meanwhile). */
 static void
-on_comment_created_cb (GObject      *source,
+on_comment_written_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
@@ -182,7 +193,55 @@ on_comment_created_cb (GObject      *source,
     }
 
   rows = g_ptr_array_index (results, results->len - 1);
+  if (orgdesk_query_result_get_n_rows (rows) == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The comment does not exist"));
+      return;
+    }
+
   g_task_return_pointer (task, orgdesk_comment_new_from_result (rows, 0), g_object_unref);
+}
+
+/* Create and update: the same checks, then @sql with @id as $2 and @body as $3.
+ * A new comment names its author, so the user's row is upserted first. */
+static void
+write_comment (OrgdeskCommentRepository *self,
+               gpointer                  source_tag,
+               const char               *sql,
+               const char               *id,
+               const char               *not_found_message,
+               const char               *body,
+               GCancellable             *cancellable,
+               GAsyncReadyCallback       callback,
+               gpointer                  user_data)
+{
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_assert (ORGDESK_IS_COMMENT_REPOSITORY (self));
+
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), source_tag,
+                                         cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (!_orgdesk_repository_check_id (id, not_found_message, &error) || !check_body (body, &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  if (source_tag == orgdesk_comment_repository_create_async)
+    g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
+  query = _orgdesk_repository_scope_new_query (scope, sql);
+  orgdesk_query_add_param (query, id);
+  orgdesk_query_add_param (query, body);
+  g_ptr_array_add (queries, query);
+  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
+                                 on_comment_written_cb, task);
 }
 
 void
@@ -193,37 +252,62 @@ orgdesk_comment_repository_create_async (OrgdeskCommentRepository *self,
                                          GAsyncReadyCallback       callback,
                                          gpointer                  user_data)
 {
-  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
-  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *query;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_create_async,
-                                         cancellable, callback, user_data, &scope);
-  if (task == NULL)
-    return;
-
-  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error) || !check_body (body, &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
-
-  g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
-  query = _orgdesk_repository_scope_new_query (scope, INSERT_COMMENT_SQL);
-  orgdesk_query_add_param (query, post_id);
-  orgdesk_query_add_param (query, body);
-  g_ptr_array_add (queries, query);
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
-                                 on_comment_created_cb, task);
+  write_comment (self, orgdesk_comment_repository_create_async, INSERT_COMMENT_SQL,
+                 post_id, _("The post does not exist"), body, cancellable, callback, user_data);
 }
 
 OrgdeskComment *
 orgdesk_comment_repository_create_finish (OrgdeskCommentRepository  *self,
+                                          GAsyncResult              *result,
+                                          GError                   **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * orgdesk_comment_repository_update_async:
+ * @self: a #OrgdeskCommentRepository
+ * @comment_id: the comment's id
+ * @body: its new text: not blank, at most 20,000 characters
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the updated comment
+ * @user_data: data for @callback
+ *
+ * Replaces a comment's text in the active organization.  A comment of another
+ * organization, or one deleted meanwhile, fails with %G_IO_ERROR_NOT_FOUND.
+ */
+void
+orgdesk_comment_repository_update_async (OrgdeskCommentRepository *self,
+                                         const char               *comment_id,
+                                         const char               *body,
+                                         GCancellable             *cancellable,
+                                         GAsyncReadyCallback       callback,
+                                         gpointer                  user_data)
+{
+  g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  write_comment (self, orgdesk_comment_repository_update_async, UPDATE_COMMENT_SQL,
+                 comment_id, _("The comment does not exist"), body, cancellable, callback, user_data);
+}
+
+/**
+ * orgdesk_comment_repository_update_finish:
+ * @self: a #OrgdeskCommentRepository
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the comment as it is now (same id, author and
+ *   creation time), or %NULL on error
+ */
+OrgdeskComment *
+orgdesk_comment_repository_update_finish (OrgdeskCommentRepository  *self,
                                           GAsyncResult              *result,
                                           GError                   **error)
 {

@@ -38,6 +38,15 @@ void                      orgdesk_comment_repository_create_async  (OrgdeskComme
 OrgdeskComment           *orgdesk_comment_repository_create_finish (OrgdeskCommentRepository *self,
                                                                    GAsyncResult             *result,
                                                                    GError                  **error);
+void                      orgdesk_comment_repository_update_async  (OrgdeskCommentRepository *self,
+                                                                   const char               *comment_id,
+                                                                   const char               *body,
+                                                                   GCancellable             *cancellable,
+                                                                   GAsyncReadyCallback       callback,
+                                                                   gpointer                  user_data);
+OrgdeskComment           *orgdesk_comment_repository_update_finish (OrgdeskCommentRepository *self,
+                                                                   GAsyncResult             *result,
+                                                                   GError                  **error);
 void                      orgdesk_comment_repository_delete_async  (OrgdeskCommentRepository *self,
                                                                    const char               *comment_id,
                                                                    GCancellable             *cancellable,

@@ -77,14 +77,48 @@ format_meta (const char *author,
 
 /* Comments {{{ */
 
+/* A row keeps its comment (for the id and the text to edit) and its body label,
+ * so an edit is shown in place. */
+static void
+set_row_comment (GtkWidget      *row,
+                 OrgdeskComment *comment)
+{
+  g_object_set_data_full (G_OBJECT (row), "orgdesk-comment", g_object_ref (comment), g_object_unref);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (row), "orgdesk-body-label"), orgdesk_comment_get_body (comment));
+}
+
+static GtkWidget *
+create_comment_menu_button (OrgdeskComment *comment)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit"), NULL);
+  g_autoptr(GMenuItem) delete = g_menu_item_new (_("_Delete"), NULL);
+  GtkWidget *button = gtk_menu_button_new ();
+
+  g_menu_item_set_action_and_target_value (edit, "comment.edit", g_variant_new_string (orgdesk_comment_get_id (comment)));
+  g_menu_item_set_action_and_target_value (delete, "comment.delete", g_variant_new_string (orgdesk_comment_get_id (comment)));
+  g_menu_append_item (menu, edit);
+  g_menu_append_item (menu, delete);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Comment Actions"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comment Actions"), -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_add_css_class (button, "flat");
+
+  return button;
+}
+
 static GtkWidget *
 create_comment_row (OrgdeskComment *comment)
 {
   g_autofree char *meta = format_meta (orgdesk_comment_get_author_name (comment),
                                        orgdesk_comment_get_created_at (comment));
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *meta_label = gtk_label_new (meta);
-  GtkWidget *body_label = gtk_label_new (orgdesk_comment_get_body (comment));
+  GtkWidget *body_label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (meta_label), 0);
   gtk_widget_add_css_class (meta_label, "dim-label");
@@ -93,14 +127,22 @@ create_comment_row (OrgdeskComment *comment)
   gtk_label_set_wrap (GTK_LABEL (body_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (body_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (body_label), TRUE);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 9);
-  gtk_widget_set_margin_bottom (box, 9);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_margin_start (hbox, 12);
+  gtk_widget_set_margin_end (hbox, 6);
+  gtk_widget_set_margin_top (hbox, 9);
+  gtk_widget_set_margin_bottom (hbox, 9);
   gtk_box_append (GTK_BOX (box), meta_label);
   gtk_box_append (GTK_BOX (box), body_label);
+  gtk_box_append (GTK_BOX (hbox), box);
+  gtk_box_append (GTK_BOX (hbox), create_comment_menu_button (comment));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
 
-  return box;
+  g_object_set_data (G_OBJECT (row), "orgdesk-body-label", body_label);
+  set_row_comment (row, comment);
+
+  return row;
 }
 
 static void
@@ -186,6 +228,171 @@ static void
 on_comment_entry_activate_cb (OrgdeskPostPage *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "post.comment", NULL);
+}
+
+/* Editing and deleting a comment, by id (the comment.* actions' parameter). */
+
+static GtkWidget *
+find_comment_row (OrgdeskPostPage *self,
+                  const char      *comment_id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->comments_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      OrgdeskComment *comment = g_object_get_data (G_OBJECT (row), "orgdesk-comment");
+
+      if (comment != NULL && g_str_equal (orgdesk_comment_get_id (comment), comment_id))
+        return row;
+    }
+
+  return NULL;
+}
+
+static void
+on_comment_updated_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostEditor) editor = user_data;
+  g_autoptr(OrgdeskComment) comment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  comment = orgdesk_comment_repository_update_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error);
+  orgdesk_post_editor_finish_saving (editor, G_OBJECT (comment), error);
+}
+
+/* The editor's own cancellable, as for the post: on failure it stays open with
+ * the text and says why. */
+static void
+on_comment_editor_save_cb (OrgdeskPostEditor *editor,
+                           const char        *title,
+                           const char        *body,
+                           OrgdeskPostPage   *self)
+{
+  const char *comment_id = g_object_get_data (G_OBJECT (editor), "orgdesk-comment-id");
+
+  orgdesk_comment_repository_update_async (self->comments, comment_id, body,
+                                           orgdesk_post_editor_get_cancellable (editor),
+                                           on_comment_updated_cb, g_object_ref (editor));
+}
+
+static void
+on_comment_editor_saved_cb (OrgdeskPostPage *self,
+                            OrgdeskComment  *comment)
+{
+  GtkWidget *row = find_comment_row (self, orgdesk_comment_get_id (comment));
+
+  if (row != NULL)
+    set_row_comment (row, comment);
+}
+
+static void
+comment_edit_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
+  GtkWidget *row = find_comment_row (self, g_variant_get_string (parameter, NULL));
+  OrgdeskPostEditor *editor;
+  OrgdeskComment *comment;
+
+  if (row == NULL)
+    return;
+
+  comment = g_object_get_data (G_OBJECT (row), "orgdesk-comment");
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                    orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->comments)),
+                                    _("Edit Comment"), _("_Save"), FALSE, NULL, orgdesk_comment_get_body (comment));
+  g_object_set_data_full (G_OBJECT (editor), "orgdesk-comment-id", g_strdup (orgdesk_comment_get_id (comment)), g_free);
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_comment_editor_save_cb), self, 0);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_comment_editor_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+/* A deletion under way: the row to remove once it is done. */
+typedef struct
+{
+  OrgdeskPostPage *self;
+  char            *comment_id;
+} CommentDeletion;
+
+static void
+comment_deletion_free (CommentDeletion *deletion)
+{
+  g_object_unref (deletion->self);
+  g_free (deletion->comment_id);
+  g_free (deletion);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CommentDeletion, comment_deletion_free)
+
+static void
+on_comment_deleted_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CommentDeletion) deletion = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  /* Not found: someone else deleted it first, and it is gone all the same. */
+  if (!orgdesk_comment_repository_delete_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (deletion->self, error);
+      return;
+    }
+
+  row = find_comment_row (deletion->self, deletion->comment_id);
+  if (row != NULL)
+    gtk_list_box_remove (deletion->self->comments_list, row);
+  gtk_widget_set_visible (GTK_WIDGET (deletion->self->comments_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (deletion->self->comments_list)) != NULL);
+}
+
+static void
+on_comment_delete_response_cb (OrgdeskPostPage  *self,
+                               const char       *response,
+                               AdwMessageDialog *dialog)
+{
+  CommentDeletion *deletion;
+
+  if (!g_str_equal (response, "delete"))
+    return;
+
+  deletion = g_new0 (CommentDeletion, 1);
+  deletion->self = g_object_ref (self);
+  deletion->comment_id = g_strdup (g_object_get_data (G_OBJECT (dialog), "orgdesk-comment-id"));
+  orgdesk_comment_repository_delete_async (self->comments, deletion->comment_id, self->cancellable,
+                                           on_comment_deleted_cb, deletion);
+}
+
+static void
+comment_delete_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
+  const char *comment_id = g_variant_get_string (parameter, NULL);
+  GtkWidget *dialog;
+
+  if (find_comment_row (self, comment_id) == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete Comment?"),
+                                   _("The comment is deleted for everyone in this organization."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "orgdesk-comment-id", g_strdup (comment_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_comment_delete_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* }}} */
@@ -391,6 +598,8 @@ orgdesk_post_page_class_init (OrgdeskPostPageClass *klass)
   gtk_widget_class_install_action (widget_class, "post.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "post.delete", NULL, delete_activated);
   gtk_widget_class_install_action (widget_class, "post.comment", NULL, comment_activated);
+  gtk_widget_class_install_action (widget_class, "comment.edit", "s", comment_edit_activated);
+  gtk_widget_class_install_action (widget_class, "comment.delete", "s", comment_delete_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "post.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "post.back", NULL);
 
