@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
@@ -103,7 +105,7 @@ list_posts (const char *search)
   g_autoptr(GError) error = NULL;
   OrgdeskPagedModel *model;
 
-  source = orgdesk_post_repository_list (repository, search, &error);
+  source = orgdesk_post_repository_list (repository, search, ORGDESK_POST_SORT_NEWEST, &error);
   g_assert_no_error (error);
   model = orgdesk_paged_model_new (source, 20);
   orgdesk_paged_model_load (model);
@@ -308,6 +310,221 @@ test_paging_newest_first (void)
   }
 }
 
+/* Sorting {{{ */
+
+#define SORT_PAGE_SIZE 10
+#define SORT_N_POSTS   45
+
+/* Posts made once for the sort tests: titles "<tag> NN" with every title three
+ * times (the id breaks the tie), in Acme; three more with the tag in Globex. */
+static char *sort_tag;
+static GPtrArray *sort_acme_ids;
+static GPtrArray *sort_globex_ids;
+
+static void
+ensure_sort_posts (void)
+{
+  if (sort_tag != NULL)
+    return;
+
+  sort_tag = g_strdup_printf ("sortcheck-%08x", g_random_int ());
+  sort_acme_ids = g_ptr_array_new_with_free_func (g_free);
+  sort_globex_ids = g_ptr_array_new_with_free_func (g_free);
+
+  switch_to (globex ());
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %02u", sort_tag, i);
+      g_autoptr(OrgdeskPost) created = NULL;
+      g_autoptr(GError) error = NULL;
+
+      created = create_post (title, "", &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (sort_globex_ids, g_strdup (orgdesk_post_get_id (created)));
+    }
+
+  switch_to (acme ());
+  for (guint i = 0; i < SORT_N_POSTS; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %02u", sort_tag, (i * 7) % (SORT_N_POSTS / 3));
+      g_autoptr(OrgdeskPost) created = NULL;
+      g_autoptr(GError) error = NULL;
+
+      created = create_post (title, "", &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (sort_acme_ids, g_strdup (orgdesk_post_get_id (created)));
+    }
+}
+
+static gint64
+count_source (OrgdeskPageSource *source)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  orgdesk_page_source_count_async (source, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  count = orgdesk_page_source_count_finish (source, result, &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+static GPtrArray *
+load_page (OrgdeskPageSource *source,
+           guint              offset,
+           OrgdeskPost       *after)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  orgdesk_page_source_load_async (source, offset, SORT_PAGE_SIZE, after != NULL ? G_OBJECT (after) : NULL,
+                                  NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  rows = orgdesk_page_source_load_finish (source, result, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+/* Every row of @source, page by page: each page after the last row of the one
+ * before (keyset), or each by its offset alone. */
+static GPtrArray *
+read_all (OrgdeskPageSource *source,
+          gboolean           by_key)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 count = count_source (source);
+
+  for (guint offset = 0; offset < count; offset += SORT_PAGE_SIZE)
+    {
+      OrgdeskPost *after = by_key && all->len > 0 ? g_ptr_array_index (all, all->len - 1) : NULL;
+      g_autoptr(GPtrArray) page = load_page (source, offset, after);
+
+      g_assert_cmpuint (page->len, ==, MIN (SORT_PAGE_SIZE, count - offset));
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (all, g_object_ref (g_ptr_array_index (page, i)));
+    }
+
+  return all;
+}
+
+static gboolean
+has_sort_tag (OrgdeskPost *post)
+{
+  return g_str_has_prefix (orgdesk_post_get_title (post), sort_tag);
+}
+
+/* The order of @sort between neighbours.  Titles are compared only where the
+ * database's collation must agree with strcmp(): two "<tag> NN" titles. */
+static void
+assert_sorted (GPtrArray       *posts,
+               OrgdeskPostSort  sort)
+{
+  for (guint i = 1; i < posts->len; i++)
+    {
+      OrgdeskPost *a = g_ptr_array_index (posts, i - 1);
+      OrgdeskPost *b = g_ptr_array_index (posts, i);
+      int ids = strcmp (orgdesk_post_get_id (a), orgdesk_post_get_id (b));
+      int created = strcmp (orgdesk_post_get_created_key (a), orgdesk_post_get_created_key (b));
+      int titles = strcmp (orgdesk_post_get_title (a), orgdesk_post_get_title (b));
+
+      switch (sort)
+        {
+        case ORGDESK_POST_SORT_NEWEST:
+          g_assert_true (created > 0 || (created == 0 && ids > 0));
+          break;
+
+        case ORGDESK_POST_SORT_OLDEST:
+          g_assert_true (created < 0 || (created == 0 && ids < 0));
+          break;
+
+        case ORGDESK_POST_SORT_TITLE:
+          if (titles == 0)
+            g_assert_cmpint (ids, <, 0);
+          else if (has_sort_tag (a) && has_sort_tag (b))
+            g_assert_cmpint (titles, <, 0);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static gboolean
+contains_id (GPtrArray  *posts,
+             const char *id)
+{
+  for (guint i = 0; i < posts->len; i++)
+    if (g_str_equal (orgdesk_post_get_id (g_ptr_array_index (posts, i)), id))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+check_sorted_list (const char      *search,
+                   OrgdeskPostSort  sort)
+{
+  g_autoptr(OrgdeskPageSource) source = NULL;
+  g_autoptr(GPtrArray) by_key = NULL;
+  g_autoptr(GPtrArray) by_offset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  source = orgdesk_post_repository_list (repository, search, sort, &error);
+  g_assert_no_error (error);
+  by_key = read_all (source, TRUE);
+  by_offset = read_all (source, FALSE);
+
+  /* Both ways read the same rows in the same order, several pages of them. */
+  g_assert_cmpuint (by_key->len, >=, SORT_N_POSTS);
+  g_assert_cmpuint (by_key->len, ==, by_offset->len);
+  for (guint i = 0; i < by_key->len; i++)
+    g_assert_cmpstr (orgdesk_post_get_id (g_ptr_array_index (by_key, i)), ==,
+                     orgdesk_post_get_id (g_ptr_array_index (by_offset, i)));
+  assert_sorted (by_key, sort);
+
+  for (guint i = 0; i < sort_acme_ids->len; i++)
+    g_assert_true (contains_id (by_key, g_ptr_array_index (sort_acme_ids, i)));
+  for (guint i = 0; i < sort_globex_ids->len; i++)
+    g_assert_false (contains_id (by_key, g_ptr_array_index (sort_globex_ids, i)));
+
+  if (search != NULL)
+    g_assert_cmpuint (by_key->len, ==, SORT_N_POSTS);
+}
+
+static void
+test_sorted_pages (gconstpointer data)
+{
+  OrgdeskPostSort sort = GPOINTER_TO_INT (data);
+  g_autofree char *search = NULL;
+
+  if (repository == NULL)
+    return;
+
+  ensure_sort_posts ();
+  switch_to (acme ());
+
+  /* The whole organization, then a search (in capitals: case-insensitive). */
+  check_sorted_list (NULL, sort);
+  search = g_ascii_strup (sort_tag, -1);
+  check_sorted_list (search, sort);
+}
+
+static void
+test_sort_type (void)
+{
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (ORGDESK_TYPE_POST_SORT);
+
+  g_assert_cmpuint (enum_class->n_values, ==, 3);
+  g_assert_cmpstr (g_enum_get_value (enum_class, ORGDESK_POST_SORT_NEWEST)->value_nick, ==, "newest");
+  g_assert_cmpstr (g_enum_get_value (enum_class, ORGDESK_POST_SORT_OLDEST)->value_nick, ==, "oldest");
+  g_assert_cmpstr (g_enum_get_value (enum_class, ORGDESK_POST_SORT_TITLE)->value_nick, ==, "title");
+}
+
+/* }}} */
+
 static void
 set_up (void)
 {
@@ -331,9 +548,17 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/posts/hostile-text-is-data", test_hostile_text_is_data);
   g_test_add_func ("/orgdesk/data/posts/bad-input-changes-nothing", test_bad_input_changes_nothing);
   g_test_add_func ("/orgdesk/data/posts/paging-newest-first", test_paging_newest_first);
+  g_test_add_func ("/orgdesk/data/posts/sort/type", test_sort_type);
+  g_test_add_data_func ("/orgdesk/data/posts/sort/newest", GINT_TO_POINTER (ORGDESK_POST_SORT_NEWEST), test_sorted_pages);
+  g_test_add_data_func ("/orgdesk/data/posts/sort/oldest", GINT_TO_POINTER (ORGDESK_POST_SORT_OLDEST), test_sorted_pages);
+  g_test_add_data_func ("/orgdesk/data/posts/sort/title", GINT_TO_POINTER (ORGDESK_POST_SORT_TITLE), test_sorted_pages);
 
   set_up ();
   status = g_test_run ();
+
+  g_clear_pointer (&sort_tag, g_free);
+  g_clear_pointer (&sort_acme_ids, g_ptr_array_unref);
+  g_clear_pointer (&sort_globex_ids, g_ptr_array_unref);
 
   g_clear_object (&repository);
   g_clear_object (&database);

@@ -49,6 +49,11 @@ struct _OrgdeskPostRepository
 
 G_DEFINE_FINAL_TYPE (OrgdeskPostRepository, orgdesk_post_repository, ORGDESK_TYPE_REPOSITORY)
 
+G_DEFINE_ENUM_TYPE (OrgdeskPostSort, orgdesk_post_sort,
+  G_DEFINE_ENUM_VALUE (ORGDESK_POST_SORT_NEWEST, "newest"),
+  G_DEFINE_ENUM_VALUE (ORGDESK_POST_SORT_OLDEST, "oldest"),
+  G_DEFINE_ENUM_VALUE (ORGDESK_POST_SORT_TITLE, "title"))
+
 static void
 orgdesk_post_repository_class_init (OrgdeskPostRepositoryClass *klass)
 {
@@ -150,25 +155,29 @@ orgdesk_post_repository_new (OrgdeskDatabase *database,
  * orgdesk_post_repository_list:
  * @self: a #OrgdeskPostRepository
  * @search: (nullable): only posts whose title or body contain this text
+ *   (case-insensitive; every character is plain text)
+ * @sort: the order of the posts
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the active organization's posts, newest first, as a
- *   source for an #OrgdeskPagedModel; it stays with this organization
+ * Returns: (transfer full): the active organization's posts in the order
+ *   @sort, as a source for an #OrgdeskPagedModel; it stays with this organization
  */
 OrgdeskPageSource *
 orgdesk_post_repository_list (OrgdeskPostRepository  *self,
                               const char             *search,
+                              OrgdeskPostSort         sort,
                               GError                **error)
 {
   g_autoptr(OrgdeskRepositoryScope) scope = NULL;
 
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (self), NULL);
+  g_return_val_if_fail ((guint) sort <= ORGDESK_POST_SORT_TITLE, NULL);
 
   scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (self), error);
   if (scope == NULL)
     return NULL;
 
-  return ORGDESK_PAGE_SOURCE (_orgdesk_post_source_new (self, scope, search));
+  return ORGDESK_PAGE_SOURCE (_orgdesk_post_source_new (self, scope, search, sort));
 }
 
 void

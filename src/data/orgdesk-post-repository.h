@@ -13,6 +13,25 @@
 
 G_BEGIN_DECLS
 
+/**
+ * OrgdeskPostSort:
+ * @ORGDESK_POST_SORT_NEWEST: newest first (created_at, then id, descending)
+ * @ORGDESK_POST_SORT_OLDEST: oldest first (created_at, then id, ascending)
+ * @ORGDESK_POST_SORT_TITLE: by title in the database's collation, then by id
+ *
+ * The orders of orgdesk_post_repository_list(); each is a total order on an
+ * index, so every page is found by key.
+ */
+typedef enum
+{
+  ORGDESK_POST_SORT_NEWEST,
+  ORGDESK_POST_SORT_OLDEST,
+  ORGDESK_POST_SORT_TITLE,
+} OrgdeskPostSort;
+
+#define ORGDESK_TYPE_POST_SORT (orgdesk_post_sort_get_type ())
+GType orgdesk_post_sort_get_type (void);
+
 #define ORGDESK_TYPE_POST_REPOSITORY (orgdesk_post_repository_get_type ())
 
 G_DECLARE_FINAL_TYPE (OrgdeskPostRepository, orgdesk_post_repository, ORGDESK, POST_REPOSITORY, OrgdeskRepository)
@@ -21,6 +40,7 @@ OrgdeskPostRepository *orgdesk_post_repository_new           (OrgdeskDatabase   
                                                              OrgdeskSession        *session);
 OrgdeskPageSource     *orgdesk_post_repository_list          (OrgdeskPostRepository *self,
                                                              const char            *search,
+                                                             OrgdeskPostSort        sort,
                                                              GError               **error);
 void                   orgdesk_post_repository_create_async  (OrgdeskPostRepository *self,
                                                              const char            *title,

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 OrgdeskPostSource *_orgdesk_post_source_new (OrgdeskPostRepository  *repository,
                                              OrgdeskRepositoryScope *scope,
-                                             const char             *search);
+                                             const char             *search,
+                                             OrgdeskPostSort         sort);
 
 G_END_DECLS

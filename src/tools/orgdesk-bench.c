@@ -564,7 +564,7 @@ open_list (Bench     *bench,
   g_autoptr(GError) error = NULL;
   gulong handler;
 
-  source = orgdesk_post_repository_list (bench->repository, NULL, &error);
+  source = orgdesk_post_repository_list (bench->repository, NULL, ORGDESK_POST_SORT_NEWEST, &error);
   if (source == NULL)
     die ("Cannot list the posts: %s", error->message);
 

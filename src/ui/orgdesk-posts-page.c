@@ -148,7 +148,7 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
     }
 
   g_clear_pointer (&self->organization_id, g_free);
-  source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), &error);
+  source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), ORGDESK_POST_SORT_NEWEST, &error);
   if (source == NULL)
     {
       /* Signed out or no organization: the window shows its own page for that. */
