@@ -16,6 +16,7 @@
 #include "orgdesk-conninfo.h"
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
+#include "orgdesk-database-secret.h"
 #include "orgdesk-query-result-private.h"
 
 /**
@@ -70,6 +71,7 @@ struct _OrgdeskDatabase
 
   char                 *conninfo;
   char                 *password;
+  gboolean              password_from_keyring;
   GMainContext         *context;
 
   PGconn               *conn;
@@ -551,6 +553,30 @@ on_params_resolved_cb (GObject      *source,
     begin_connect (self, params);
 }
 
+/* Asked again before every attempt, so a password stored after a failure counts
+ * at the next retry.  No keyring or no item: connect without one, and libpq says
+ * what the server thinks of that. */
+static void
+on_keyring_password_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(OrgdeskDatabase) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  /* Cancelled: this attempt was given up (timeout), a new one may be running */
+  password = orgdesk_database_secret_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Connecting without a password from the keyring: %s", error->message);
+
+  _orgdesk_conn_params_resolve_async (self->conninfo, password, self->resolve_cancellable,
+                                      on_params_resolved_cb, g_object_ref (self));
+  orgdesk_database_secret_free (password);
+}
+
 static gboolean
 on_connect_timeout_cb (gpointer user_data)
 {
@@ -588,8 +614,13 @@ start_connecting (OrgdeskDatabase *self)
     }
 
   self->resolve_cancellable = g_cancellable_new ();
-  _orgdesk_conn_params_resolve_async (self->conninfo, self->password, self->resolve_cancellable,
-                                      on_params_resolved_cb, g_object_ref (self));
+  if (self->password_from_keyring && self->password == NULL &&
+      !orgdesk_database_secret_conninfo_has_password (self->conninfo))
+    orgdesk_database_secret_lookup_async (self->conninfo, self->resolve_cancellable,
+                                          on_keyring_password_cb, g_object_ref (self));
+  else
+    _orgdesk_conn_params_resolve_async (self->conninfo, self->password, self->resolve_cancellable,
+                                        on_params_resolved_cb, g_object_ref (self));
 }
 
 /* Sending and reading */
@@ -1166,6 +1197,25 @@ orgdesk_database_set_password (OrgdeskDatabase *self,
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   self->password = g_strdup (password);
+}
+
+/**
+ * orgdesk_database_set_password_from_keyring:
+ * @self: a #OrgdeskDatabase
+ * @from_keyring: whether to look for a password in the keyring
+ *
+ * When the connection string has no password and none was set with
+ * orgdesk_database_set_password(), looks one up before each connection attempt
+ * (see orgdesk_database_secret_lookup_async()); without one it connects without
+ * a password.  Off by default.
+ */
+void
+orgdesk_database_set_password_from_keyring (OrgdeskDatabase *self,
+                                            gboolean         from_keyring)
+{
+  g_return_if_fail (ORGDESK_IS_DATABASE (self));
+
+  self->password_from_keyring = !!from_keyring;
 }
 
 OrgdeskDatabaseState

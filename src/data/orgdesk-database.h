@@ -41,6 +41,8 @@ G_DECLARE_FINAL_TYPE (OrgdeskDatabase, orgdesk_database, ORGDESK, DATABASE, GObj
 OrgdeskDatabase      *orgdesk_database_new             (const char           *conninfo);
 void                  orgdesk_database_set_password    (OrgdeskDatabase      *self,
                                                         const char           *password);
+void                  orgdesk_database_set_password_from_keyring (OrgdeskDatabase *self,
+                                                                  gboolean         from_keyring);
 OrgdeskDatabaseState  orgdesk_database_get_state       (OrgdeskDatabase      *self);
 const GError         *orgdesk_database_get_last_error  (OrgdeskDatabase      *self);
 char                 *orgdesk_database_dup_description (OrgdeskDatabase      *self);

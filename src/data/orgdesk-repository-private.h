@@ -11,11 +11,17 @@
 
 G_BEGIN_DECLS
 
+/* The users table's limits (migration 0001) */
+#define ORGDESK_USER_MAX_NAME_CHARS  256
+#define ORGDESK_USER_MAX_EMAIL_CHARS 320
+
 /* The scope of one request, captured from the session when the request starts:
  * the organization always comes from the session, never from a caller. */
 typedef struct _OrgdeskRepositoryScope OrgdeskRepositoryScope;
 
 OrgdeskRepositoryScope *_orgdesk_repository_scope_new      (OrgdeskRepository       *self,
+                                                            GError                 **error);
+OrgdeskRepositoryScope *_orgdesk_repository_user_scope_new (OrgdeskRepository       *self,
                                                             GError                 **error);
 OrgdeskRepositoryScope *_orgdesk_repository_scope_ref      (OrgdeskRepositoryScope  *scope);
 void                    _orgdesk_repository_scope_unref    (OrgdeskRepositoryScope  *scope);
@@ -31,8 +37,16 @@ GTask                  *_orgdesk_repository_start_task     (OrgdeskRepository   
                                                             GAsyncReadyCallback      callback,
                                                             gpointer                 user_data,
                                                             OrgdeskRepositoryScope **scope);
+GTask                  *_orgdesk_repository_start_user_task (OrgdeskRepository      *self,
+                                                            gpointer                 source_tag,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data,
+                                                            OrgdeskRepositoryScope **scope);
 void                    _orgdesk_repository_fail_task      (GTask                   *task,
                                                             GError                  *error);
+void                    _orgdesk_repository_add_profile_params (OrgdeskQuery        *query,
+                                                            OrgdeskUser             *user);
 OrgdeskQuery           *_orgdesk_repository_new_author_upsert (OrgdeskRepository    *self);
 gboolean                _orgdesk_repository_check_id       (const char              *id,
                                                             const char              *not_found_message,

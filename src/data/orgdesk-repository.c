@@ -23,11 +23,14 @@
  *    indexes that lead with logto_organization_id).
  *
  * The organization is taken from the session when a request starts; no API lets a
- * caller name one.
+ * caller name one.  A request about the signed-in user alone (their own users row)
+ * runs in a user scope, which sets no organization: organization-scoped tables then
+ * show nothing.
  */
 
 /* The one place that tells the database who is asking.  The next step replaces
- * it with a token the database verifies itself. */
+ * it with a token the database verifies itself.  A user scope sends a NULL
+ * organization, which resets the setting: no organization's rows are visible. */
 #define CONTEXT_SQL \
   "SELECT pg_catalog.set_config ('orgdesk.organization_id', $1, true), " \
   "       pg_catalog.set_config ('orgdesk.user_id', $2, true)"
@@ -58,16 +61,24 @@ G_DEFINE_TYPE_WITH_PRIVATE (OrgdeskRepository, orgdesk_repository, G_TYPE_OBJECT
 
 /* Scope {{{ */
 
-OrgdeskRepositoryScope *
-_orgdesk_repository_scope_new (OrgdeskRepository  *self,
-                               GError            **error)
+/* @with_organization: FALSE for a user scope, which needs a user but no organization */
+static OrgdeskRepositoryScope *
+scope_new (OrgdeskRepository  *self,
+           gboolean            with_organization,
+           GError            **error)
 {
   OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
   OrgdeskOrganization *organization = orgdesk_session_get_active_organization (priv->session);
   OrgdeskUser *user = orgdesk_session_get_user (priv->session);
   OrgdeskRepositoryScope *scope;
 
-  if (organization == NULL || user == NULL)
+  if (user == NULL)
+    {
+      g_set_error_literal (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION,
+                           "Nobody is signed in");
+      return NULL;
+    }
+  if (with_organization && organization == NULL)
     {
       g_set_error_literal (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION,
                            "No organization is active");
@@ -76,10 +87,35 @@ _orgdesk_repository_scope_new (OrgdeskRepository  *self,
 
   scope = g_new0 (OrgdeskRepositoryScope, 1);
   g_atomic_ref_count_init (&scope->ref_count);
-  scope->organization_id = g_strdup (orgdesk_organization_get_id (organization));
+  if (with_organization)
+    scope->organization_id = g_strdup (orgdesk_organization_get_id (organization));
   scope->user_id = g_strdup (orgdesk_user_get_subject (user));
 
   return scope;
+}
+
+OrgdeskRepositoryScope *
+_orgdesk_repository_scope_new (OrgdeskRepository  *self,
+                               GError            **error)
+{
+  return scope_new (self, TRUE, error);
+}
+
+/**
+ * _orgdesk_repository_user_scope_new:
+ * @self: a repository
+ * @error: return location for a #GError
+ *
+ * A scope for requests about the signed-in user only, with or without an active
+ * organization: the database sees the user and no organization.
+ *
+ * Returns: (transfer full) (nullable): the scope, or %NULL when nobody is signed in
+ */
+OrgdeskRepositoryScope *
+_orgdesk_repository_user_scope_new (OrgdeskRepository  *self,
+                                    GError            **error)
+{
+  return scope_new (self, FALSE, error);
 }
 
 OrgdeskRepositoryScope *
@@ -118,7 +154,12 @@ OrgdeskQuery *
 _orgdesk_repository_scope_new_query (OrgdeskRepositoryScope *scope,
                                      const char             *sql)
 {
-  OrgdeskQuery *query = orgdesk_query_new (sql);
+  OrgdeskQuery *query;
+
+  /* A user scope has no organization to bind */
+  g_return_val_if_fail (scope->organization_id != NULL, NULL);
+
+  query = orgdesk_query_new (sql);
 
   orgdesk_query_add_param (query, scope->organization_id);
   return query;
@@ -140,6 +181,29 @@ _orgdesk_repository_scope_new_query (OrgdeskRepositoryScope *scope,
  *
  * Returns: (transfer full) (nullable): the task
  */
+static GTask *
+start_task (OrgdeskRepository       *self,
+            gboolean                 with_organization,
+            gpointer                 source_tag,
+            GCancellable            *cancellable,
+            GAsyncReadyCallback      callback,
+            gpointer                 user_data,
+            OrgdeskRepositoryScope **scope)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *scope = scope_new (self, with_organization, &error);
+  if (*scope == NULL)
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return NULL;
+    }
+
+  return task;
+}
+
 GTask *
 _orgdesk_repository_start_task (OrgdeskRepository       *self,
                                 gpointer                 source_tag,
@@ -148,18 +212,26 @@ _orgdesk_repository_start_task (OrgdeskRepository       *self,
                                 gpointer                 user_data,
                                 OrgdeskRepositoryScope **scope)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
+  return start_task (self, TRUE, source_tag, cancellable, callback, user_data, scope);
+}
 
-  g_task_set_source_tag (task, source_tag);
-  *scope = _orgdesk_repository_scope_new (self, &error);
-  if (*scope == NULL)
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return NULL;
-    }
-
-  return task;
+/**
+ * _orgdesk_repository_start_user_task:
+ *
+ * Like _orgdesk_repository_start_task(), for a request in the signed-in user's
+ * scope (see _orgdesk_repository_user_scope_new()).
+ *
+ * Returns: (transfer full) (nullable): the task
+ */
+GTask *
+_orgdesk_repository_start_user_task (OrgdeskRepository       *self,
+                                     gpointer                 source_tag,
+                                     GCancellable            *cancellable,
+                                     GAsyncReadyCallback      callback,
+                                     gpointer                 user_data,
+                                     OrgdeskRepositoryScope **scope)
+{
+  return start_task (self, FALSE, source_tag, cancellable, callback, user_data, scope);
 }
 
 void
@@ -170,19 +242,45 @@ _orgdesk_repository_fail_task (GTask  *task,
   g_object_unref (task);
 }
 
-/* The signed-in user's row, so what they write can name its author. */
+/**
+ * _orgdesk_repository_add_profile_params:
+ * @query: a statement
+ * @user: (nullable): the signed-in user
+ *
+ * Adds the user's email and name as the next two parameters, fitted to the
+ * users table's limits so that a long profile never fails a write: a name is
+ * cut, an email too long to be one is left out.
+ */
+void
+_orgdesk_repository_add_profile_params (OrgdeskQuery *query,
+                                        OrgdeskUser  *user)
+{
+  const char *email = user != NULL ? orgdesk_user_get_email (user) : NULL;
+  const char *name = user != NULL ? orgdesk_user_get_display_name (user) : NULL;
+  g_autofree char *short_name = NULL;
+
+  if (email != NULL && g_utf8_strlen (email, -1) > ORGDESK_USER_MAX_EMAIL_CHARS)
+    email = NULL;
+  if (name != NULL && g_utf8_strlen (name, -1) > ORGDESK_USER_MAX_NAME_CHARS)
+    name = short_name = g_utf8_substring (name, 0, ORGDESK_USER_MAX_NAME_CHARS);
+
+  orgdesk_query_add_param (query, email);
+  orgdesk_query_add_param (query, name);
+}
+
+/* The signed-in user's row, so what they write can name its author even when the
+ * upsert at sign-in (OrgdeskUserRepository) has not reached the database; keeping
+ * the profile current is that upsert's job, so an existing row is left alone. */
 OrgdeskQuery *
 _orgdesk_repository_new_author_upsert (OrgdeskRepository *self)
 {
   OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
-  OrgdeskUser *user = orgdesk_session_get_user (priv->session);
   OrgdeskQuery *query;
 
   query = orgdesk_query_new ("INSERT INTO orgdesk.users (logto_id, email, name)"
                              " VALUES (orgdesk.current_user_logto_id (), $1, $2)"
-                             " ON CONFLICT (logto_id) DO UPDATE SET email = excluded.email, name = excluded.name");
-  orgdesk_query_add_param (query, user != NULL ? orgdesk_user_get_email (user) : NULL);
-  orgdesk_query_add_param (query, user != NULL ? orgdesk_user_get_display_name (user) : NULL);
+                             " ON CONFLICT (logto_id) DO NOTHING");
+  _orgdesk_repository_add_profile_params (query, orgdesk_session_get_user (priv->session));
   return query;
 }
 

@@ -13,6 +13,7 @@
 
 #include "orgdesk-application.h"
 #include "orgdesk-error-text.h"
+#include "orgdesk-user-repository.h"
 #include "orgdesk-window.h"
 
 /*
@@ -31,7 +32,14 @@ struct _OrgdeskApplication
   OrgdeskDatabase *database;
   OrgdeskPostRepository *post_repository;
   OrgdeskCommentRepository *comment_repository;
+  OrgdeskUserRepository *user_repository;
   GCancellable   *cancellable;
+
+  /* The signed-in user's row: the upsert under way and the profile it sends
+   * ("subject\nemail\nname"), and the last profile the database has */
+  GCancellable   *upsert_cancellable;
+  char           *upserting_profile;
+  char           *upserted_profile;
 };
 
 G_DEFINE_FINAL_TYPE (OrgdeskApplication, orgdesk_application, ADW_TYPE_APPLICATION)
@@ -106,6 +114,98 @@ on_session_error_cb (OrgdeskApplication *self,
 {
   show_error (self, error);
 }
+
+/* The signed-in user {{{ */
+
+static char *
+dup_signed_in_profile (OrgdeskApplication *self)
+{
+  OrgdeskUser *user = orgdesk_session_get_user (self->session);
+  const char *email;
+
+  if (orgdesk_session_get_state (self->session) != ORGDESK_SESSION_STATE_SIGNED_IN || user == NULL)
+    return NULL;
+
+  email = orgdesk_user_get_email (user);
+  return g_strdup_printf ("%s\n%s\n%s", orgdesk_user_get_subject (user), email != NULL ? email : "",
+                          orgdesk_user_get_display_name (user));
+}
+
+static void upsert_user (OrgdeskApplication *self);
+
+static void
+on_user_upserted_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(OrgdeskApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  /* Cancelled by a sign-out, which forgot this upsert already */
+  id = orgdesk_user_repository_upsert_finish (ORGDESK_USER_REPOSITORY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->upsert_cancellable);
+  if (id == NULL)
+    {
+      /* Not the user's concern: what they write still names them (each write adds
+       * the row if it is missing) */
+      g_message ("Could not record the signed-in user in the database; trying again "
+                 "when the database reconnects: %s", error->message);
+      g_clear_pointer (&self->upserting_profile, g_free);
+      return;
+    }
+
+  g_debug ("Recorded the signed-in user in the database");
+  g_free (self->upserted_profile);
+  self->upserted_profile = g_steal_pointer (&self->upserting_profile);
+
+  /* The profile may have changed meanwhile */
+  upsert_user (self);
+}
+
+/* Writes the signed-in user's row (orgdesk.users) in the background, once per user
+ * and profile: after a sign-in, a resume from the keyring or a new profile from
+ * Logto.  A failed one is tried again when the database reconnects. */
+static void
+upsert_user (OrgdeskApplication *self)
+{
+  g_autofree char *profile = NULL;
+
+  if (self->user_repository == NULL)
+    return;
+
+  profile = dup_signed_in_profile (self);
+  if (profile == NULL)
+    {
+      /* Signed out: the next sign-in writes the row again */
+      g_cancellable_cancel (self->upsert_cancellable);
+      g_clear_object (&self->upsert_cancellable);
+      g_clear_pointer (&self->upserting_profile, g_free);
+      g_clear_pointer (&self->upserted_profile, g_free);
+      return;
+    }
+
+  /* Under way (its callback looks again when done), or done */
+  if (self->upsert_cancellable != NULL || g_strcmp0 (profile, self->upserted_profile) == 0)
+    return;
+
+  self->upserting_profile = g_steal_pointer (&profile);
+  self->upsert_cancellable = g_cancellable_new ();
+  orgdesk_user_repository_upsert_async (self->user_repository, self->upsert_cancellable,
+                                        on_user_upserted_cb, g_object_ref (self));
+}
+
+static void
+on_database_state_changed_cb (OrgdeskApplication *self)
+{
+  if (orgdesk_database_get_state (self->database) == ORGDESK_DATABASE_STATE_CONNECTED)
+    upsert_user (self);
+}
+
+/* }}} */
 
 /* Actions {{{ */
 
@@ -323,10 +423,13 @@ orgdesk_application_startup (GApplication *application)
   {
     g_autofree char *database_uri = g_settings_get_string (self->settings, "database-uri");
 
-    /* Connects on first use, in the background. */
+    /* Connects on first use, in the background; a password the URI lacks comes
+     * from the keyring, asked before each attempt (README, "The database"). */
     self->database = orgdesk_database_new (database_uri);
+    orgdesk_database_set_password_from_keyring (self->database, TRUE);
     self->post_repository = orgdesk_post_repository_new (self->database, self->session);
     self->comment_repository = orgdesk_comment_repository_new (self->database, self->session);
+    self->user_repository = orgdesk_user_repository_new (self->database, self->session);
   }
   self->cancellable = g_cancellable_new ();
 
@@ -335,6 +438,10 @@ orgdesk_application_startup (GApplication *application)
     orgdesk_session_set_preferred_organization_id (self->session, last_organization);
 
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (upsert_user), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::user", G_CALLBACK (upsert_user), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->database, "notify::state", G_CALLBACK (on_database_state_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::offline", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::active-organization",
                            G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
@@ -381,6 +488,7 @@ orgdesk_application_shutdown (GApplication *application)
 
   wait_for_grant (self);
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->upsert_cancellable);
 
   G_APPLICATION_CLASS (orgdesk_application_parent_class)->shutdown (application);
 }
@@ -391,13 +499,26 @@ orgdesk_application_dispose (GObject *object)
   OrgdeskApplication *self = ORGDESK_APPLICATION (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->upsert_cancellable);
   g_clear_object (&self->post_repository);
   g_clear_object (&self->comment_repository);
+  g_clear_object (&self->user_repository);
   g_clear_object (&self->database);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (orgdesk_application_parent_class)->dispose (object);
+}
+
+static void
+orgdesk_application_finalize (GObject *object)
+{
+  OrgdeskApplication *self = ORGDESK_APPLICATION (object);
+
+  g_free (self->upserting_profile);
+  g_free (self->upserted_profile);
+
+  G_OBJECT_CLASS (orgdesk_application_parent_class)->finalize (object);
 }
 
 static void
@@ -407,6 +528,7 @@ orgdesk_application_class_init (OrgdeskApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = orgdesk_application_dispose;
+  object_class->finalize = orgdesk_application_finalize;
   app_class->startup = orgdesk_application_startup;
   app_class->activate = orgdesk_application_activate;
   app_class->shutdown = orgdesk_application_shutdown;

@@ -64,6 +64,20 @@ export function testHooks({ directory, rotateKeys, keys, info }) {
       }
       return { added: true, roles };
     },
+    'POST /__test/users/profile': async (req) => {
+      const body = await readJson(req);
+      requireStrings(body, 'userId');
+      const user = directory.findUser(body.userId);
+      if (!user) throw Object.assign(new Error(`unknown user ${body.userId}`), { status: 404 });
+      for (const key of ['name', 'primary_email']) {
+        if (!(key in body)) continue;
+        if (body[key] !== null && typeof body[key] !== 'string') {
+          throw Object.assign(new Error(`"${key}" must be a string or null`), { status: 400 });
+        }
+        user[key] = body[key];
+      }
+      return { name: user.name ?? null, primary_email: user.primary_email ?? null };
+    },
     'POST /__test/keys/rotate': async (req) => {
       const { alg = 'ES384' } = await readJson(req);
       if (!SUPPORTED_KEY_ALGS.includes(alg)) {
