@@ -7,11 +7,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -19,6 +15,7 @@
 #include "orgdesk-conninfo.h"
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
+#include "orgdesk-test-proxy.h"
 #include "orgdesk-test-utils.h"
 
 /* Tests of OrgdeskDatabase against the PostgreSQL of tests/with-services.sh:
@@ -298,120 +295,6 @@ wait_ms (guint ms)
   orgdesk_test_wait_for_condition (flag_is_set, &done, ms / 1000 + 10);
 }
 
-/* A TCP proxy that counts turns: how often the client starts talking after the
- * server did, and the other way round.  One turn each is one round trip. */
-typedef struct
-{
-  int      listen_fd;
-  guint16  port;
-  guint16  target_port;
-  int      wake[2];
-  GThread *thread;
-  gint     client_turns;
-  gint     server_turns;
-} Proxy;
-
-static gboolean
-forward (int   from,
-         int   to)
-{
-  char buffer[16384];
-  ssize_t n = read (from, buffer, sizeof buffer);
-
-  if (n <= 0)
-    return FALSE;
-
-  for (ssize_t done = 0; done < n;)
-    {
-      ssize_t w = write (to, buffer + done, n - done);
-
-      if (w < 0)
-        return FALSE;
-      done += w;
-    }
-
-  return TRUE;
-}
-
-static gpointer
-proxy_thread (gpointer data)
-{
-  Proxy *proxy = data;
-
-  for (;;)
-    {
-      struct pollfd accept_fds[2] = { { proxy->listen_fd, POLLIN, 0 }, { proxy->wake[0], POLLIN, 0 } };
-      struct sockaddr_in target = { .sin_family = AF_INET };
-      int client, server, last = 0;
-
-      if (poll (accept_fds, 2, -1) < 0 || accept_fds[1].revents != 0)
-        return NULL;
-      client = accept (proxy->listen_fd, NULL, NULL);
-      server = socket (AF_INET, SOCK_STREAM, 0);
-      target.sin_port = htons (proxy->target_port);
-      target.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-      g_assert_cmpint (connect (server, (struct sockaddr *) &target, sizeof target), ==, 0);
-
-      for (;;)
-        {
-          struct pollfd fds[3] = { { client, POLLIN, 0 }, { server, POLLIN, 0 }, { proxy->wake[0], POLLIN, 0 } };
-
-          if (poll (fds, 3, -1) < 0 || fds[2].revents != 0)
-            {
-              close (client);
-              close (server);
-              return NULL;
-            }
-          if (fds[0].revents != 0)
-            {
-              if (last != 1)
-                g_atomic_int_inc (&proxy->client_turns);
-              last = 1;
-              if (!forward (client, server))
-                break;
-            }
-          if (fds[1].revents != 0)
-            {
-              if (last != 2)
-                g_atomic_int_inc (&proxy->server_turns);
-              last = 2;
-              if (!forward (server, client))
-                break;
-            }
-        }
-      close (client);
-      close (server);
-    }
-}
-
-static void
-proxy_start (Proxy   *proxy,
-             guint16  target_port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET };
-  socklen_t length = sizeof address;
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  proxy->listen_fd = socket (AF_INET, SOCK_STREAM, 0);
-  g_assert_cmpint (bind (proxy->listen_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (listen (proxy->listen_fd, 4), ==, 0);
-  g_assert_cmpint (getsockname (proxy->listen_fd, (struct sockaddr *) &address, &length), ==, 0);
-  proxy->port = ntohs (address.sin_port);
-  proxy->target_port = target_port;
-  g_assert_cmpint (pipe (proxy->wake), ==, 0);
-  proxy->thread = g_thread_new ("proxy", proxy_thread, proxy);
-}
-
-static void
-proxy_stop (Proxy *proxy)
-{
-  g_assert_cmpint (write (proxy->wake[1], "x", 1), ==, 1);
-  g_thread_join (proxy->thread);
-  close (proxy->wake[0]);
-  close (proxy->wake[1]);
-  close (proxy->listen_fd);
-}
-
 /* Tests */
 
 static void
@@ -662,37 +545,26 @@ static void
 test_one_round_trip (Fixture       *fixture,
                      gconstpointer  data)
 {
+  g_autoptr(OrgdeskTestProxy) proxy = NULL;
   g_autoptr(OrgdeskDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = NULL;
-  g_autofree char *port = NULL;
   g_autofree char *conninfo = NULL;
   g_autofree char *insert = NULL;
-  PQconninfoOption *options;
-  Proxy proxy = { 0 };
-  int client_turns, server_turns;
+  guint client_turns, server_turns;
 
   if (fixture->db == NULL)
     return;
 
-  options = PQconninfoParse (fixture->uri, NULL);
-  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
-    if (strcmp (o->keyword, "port") == 0)
-      port = g_strdup (o->val != NULL ? o->val : "5432");
-  PQconninfoFree (options);
-
-  proxy_start (&proxy, (guint16) atoi (port));
-  {
-    g_autofree char *proxy_port = g_strdup_printf ("%u", proxy.port);
-
-    conninfo = conninfo_with (fixture->uri, "host", "127.0.0.1", "port", proxy_port, NULL);
-  }
+  proxy = orgdesk_test_proxy_new_for_conninfo (fixture->uri, &error);
+  g_assert_no_error (error);
+  conninfo = orgdesk_test_proxy_dup_conninfo (proxy, fixture->uri);
   db = orgdesk_database_new (conninfo);
   g_free (run_value (db, "SELECT 1"));
 
   insert = g_strdup_printf ("INSERT INTO %s (name, note) VALUES ($1, $2)", fixture->table);
-  client_turns = g_atomic_int_get (&proxy.client_turns);
-  server_turns = g_atomic_int_get (&proxy.server_turns);
+  client_turns = orgdesk_test_proxy_get_client_turns (proxy);
+  server_turns = orgdesk_test_proxy_get_server_turns (proxy);
   results = run (db,
                  queries_new (query_new ("SELECT set_config('orgdesk.organization_id', $1, true)", 1, "org-a"),
                               query_new (insert, 2, "x", "y"),
@@ -703,8 +575,8 @@ test_one_round_trip (Fixture       *fixture,
   g_assert_cmpstr (orgdesk_query_result_get_value (g_ptr_array_index (results, 2), 0, 0), ==, "org-a");
 
   /* BEGIN, three statements and COMMIT went out together and came back together */
-  g_assert_cmpint (g_atomic_int_get (&proxy.client_turns) - client_turns, ==, 1);
-  g_assert_cmpint (g_atomic_int_get (&proxy.server_turns) - server_turns, ==, 1);
+  g_assert_cmpuint (orgdesk_test_proxy_get_client_turns (proxy) - client_turns, ==, 1);
+  g_assert_cmpuint (orgdesk_test_proxy_get_server_turns (proxy) - server_turns, ==, 1);
 
   /* The organization context was transaction-local */
   {
@@ -714,7 +586,6 @@ test_one_round_trip (Fixture       *fixture,
   }
 
   orgdesk_test_finalize_eventually (g_steal_pointer (&db));
-  proxy_stop (&proxy);
 }
 
 static void

@@ -17,12 +17,12 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
-#include "orgdesk-bench-proxy.h"
 #include "orgdesk-database.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
 #include "orgdesk-test-logto.h"
+#include "orgdesk-test-proxy.h"
 
 /*
  * Signs in as a user of the Logto stand-in through the headless browser (the
@@ -106,7 +106,7 @@ typedef struct
 {
   Options                options;
 
-  OrgdeskBenchProxy     *proxy;
+  OrgdeskTestProxy      *proxy;
   OrgdeskSession        *session;
   OrgdeskDatabase       *database;
   OrgdeskPostRepository *repository;
@@ -267,7 +267,7 @@ read_rss_kb (void)
 static guint
 client_turns (Bench *bench)
 {
-  return bench->proxy != NULL ? orgdesk_bench_proxy_get_client_turns (bench->proxy) : 0;
+  return bench->proxy != NULL ? orgdesk_test_proxy_get_client_turns (bench->proxy) : 0;
 }
 
 /* }}} */
@@ -418,46 +418,6 @@ sign_in (Bench *bench)
     }
 }
 
-/* @uri with host and port replaced by the proxy's, as a key=value string. */
-static char *
-conninfo_through_proxy (const char *uri,
-                        guint16     port)
-{
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
-  PQconninfoOption *options = PQconninfoParse (uri, NULL);
-  GString *conninfo = g_string_new (NULL);
-
-  if (options == NULL)
-    die ("ORGDESK_TEST_DATABASE_URI is not a valid connection string");
-
-  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
-    {
-      const char *value = option->val;
-
-      if (g_str_equal (option->keyword, "host"))
-        value = "127.0.0.1";
-      else if (g_str_equal (option->keyword, "port"))
-        value = port_text;
-      else if (g_str_equal (option->keyword, "hostaddr"))
-        value = NULL;
-
-      if (value == NULL)
-        continue;
-
-      g_string_append_printf (conninfo, "%s='", option->keyword);
-      for (const char *c = value; *c != '\0'; c++)
-        {
-          if (*c == '\'' || *c == '\\')
-            g_string_append_c (conninfo, '\\');
-          g_string_append_c (conninfo, *c);
-        }
-      g_string_append (conninfo, "' ");
-    }
-
-  PQconninfoFree (options);
-  return g_string_free (conninfo, FALSE);
-}
-
 /* The value of @keyword in @uri, or NULL. */
 static char *
 conninfo_get (const char *uri,
@@ -496,10 +456,11 @@ connect_database (Bench *bench)
       if (port != NULL && !g_ascii_string_to_unsigned (port, 10, 1, G_MAXUINT16, &port_number, NULL))
         die ("The database port is not a number");
 
-      bench->proxy = orgdesk_bench_proxy_start ((guint16) port_number, &error);
+      /* On a thread of its own: relaying on ours would add to what is measured */
+      bench->proxy = orgdesk_test_proxy_new_in_thread ("127.0.0.1", (guint16) port_number, &error);
       if (bench->proxy == NULL)
         die ("Cannot start the counting proxy: %s", error->message);
-      conninfo = conninfo_through_proxy (uri, orgdesk_bench_proxy_get_port (bench->proxy));
+      conninfo = orgdesk_test_proxy_dup_conninfo (bench->proxy, uri);
     }
 
   bench->database = orgdesk_database_new (conninfo);
@@ -1023,7 +984,7 @@ bench_clear (Bench *bench)
   g_clear_object (&bench->repository);
   g_clear_object (&bench->database);
   g_clear_object (&bench->session);
-  g_clear_pointer (&bench->proxy, orgdesk_bench_proxy_stop);
+  g_clear_object (&bench->proxy);
   g_clear_pointer (&bench->organizations, g_ptr_array_unref);
   g_clear_pointer (&bench->baseline_us, g_array_unref);
   g_clear_pointer (&bench->all_switch_us, g_array_unref);
