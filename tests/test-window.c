@@ -10,10 +10,13 @@
 #include <adwaita.h>
 
 #include "orgdesk-application.h"
+#include "orgdesk-post-source.h"
 #include "orgdesk-post-editor.h"
 #include "orgdesk-post-page.h"
 #include "orgdesk-posts-page.h"
+#include "orgdesk-test-database.h"
 #include "orgdesk-test-logto.h"
+#include "orgdesk-test-proxy.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-window.h"
 
@@ -21,6 +24,8 @@
  * another (signed out → signed in → switching → signed out). */
 static OrgdeskApplication *app;
 static OrgdeskWindow *window;
+/* Between the app and PostgreSQL, so a test can take the database away. */
+static OrgdeskTestProxy *database_proxy;
 
 static OrgdeskSession *
 session (void)
@@ -713,6 +718,194 @@ test_comment_edit_and_delete (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
 }
 
+/* Runs the main loop for @ms milliseconds, whatever happens. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+static gboolean
+item_loaded (gconstpointer data)
+{
+  return orgdesk_paged_item_get_item ((OrgdeskPagedItem *) data) != NULL;
+}
+
+static OrgdeskPost *
+wait_for_post_at (OrgdeskPagedModel *model,
+                  guint              position)
+{
+  g_autoptr(OrgdeskPagedItem) holder = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (holder);
+  orgdesk_test_wait_for_condition (item_loaded, holder, 30);
+  return orgdesk_paged_item_get_item (holder);
+}
+
+static void
+set_sort (const char *nick)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.sort", "s", nick));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+}
+
+/* The sort menu reaches the database: the window's first rows are the
+ * repository's first rows in that order. */
+static void
+test_sort (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *nicks[] = { "oldest", "title", "newest" };
+  const OrgdeskPostSort sorts[] = { ORGDESK_POST_SORT_OLDEST, ORGDESK_POST_SORT_TITLE, ORGDESK_POST_SORT_NEWEST };
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OrgdeskPageSource) source = NULL;
+      g_autoptr(OrgdeskPagedModel) expected = NULL;
+      OrgdeskPagedModel *shown;
+      guint n;
+
+      set_sort (nicks[i]);
+      shown = orgdesk_posts_page_get_model (posts_page ());
+      source = orgdesk_post_repository_list (orgdesk_application_get_post_repository (app), NULL, sorts[i], &error);
+      g_assert_no_error (error);
+      expected = orgdesk_test_load_model (source, 0);
+      n = MIN (g_list_model_get_n_items (G_LIST_MODEL (expected)), 5);
+      g_assert_cmpuint (n, >=, 2);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shown)), ==, g_list_model_get_n_items (G_LIST_MODEL (expected)));
+      for (guint j = 0; j < n; j++)
+        g_assert_cmpstr (orgdesk_post_get_id (wait_for_post_at (shown, j)), ==,
+                         orgdesk_post_get_id (wait_for_post_at (expected, j)));
+
+      if (sorts[i] != ORGDESK_POST_SORT_TITLE)
+        {
+          gint order = g_date_time_compare (orgdesk_post_get_created_at (wait_for_post_at (shown, 0)),
+                                            orgdesk_post_get_created_at (wait_for_post_at (shown, n - 1)));
+
+          g_assert_cmpint (order, ==, sorts[i] == ORGDESK_POST_SORT_OLDEST ? -1 : 1);
+        }
+      if (sorts[i] == ORGDESK_POST_SORT_TITLE)
+        save_screenshot ("window-sorted-by-title.png");
+    }
+}
+
+/* The stale-load case: Acme's list is made slow in the database, the user
+ * switches to Globex before it answers, and Globex's rows show and stay. */
+static void
+test_stale_load_is_dropped (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  OrgdeskPagedModel *globex_model;
+  g_autofree char *globex_first = NULL;
+  guint n;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+
+  orgdesk_test_database_install_delay_hook ();
+  orgdesk_test_database_set_delay (acme, 2000);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  assert_shows_organization (acme);
+  run_for (300);
+  g_assert_cmpstr (orgdesk_posts_page_get_visible_state (posts_page ()), ==, "loading");
+  g_assert_cmpuint (orgdesk_test_database_count_delayed (), ==, 1);   /* Acme's query, sleeping */
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
+  assert_shows_organization (globex);
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  globex_model = orgdesk_posts_page_get_model (posts_page ());
+  globex_first = dup_first_post_id ();
+
+  /* Long past the moment Acme's query would have answered. */
+  run_for (2500);
+  orgdesk_test_database_set_delay (acme, 0);
+  orgdesk_test_database_uninstall_delay_hook ();
+
+  assert_shows_organization (globex);
+  g_assert_true (orgdesk_posts_page_get_model (posts_page ()) == globex_model);
+  g_assert_cmpstr (orgdesk_posts_page_get_visible_state (posts_page ()), ==, "list");
+  n = MIN (g_list_model_get_n_items (G_LIST_MODEL (globex_model)), 10);
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *organization = orgdesk_test_database_dup_post_organization (
+        orgdesk_post_get_id (wait_for_post_at (globex_model, i)));
+
+      g_assert_cmpstr (organization, ==, globex);
+    }
+  g_assert_cmpstr (orgdesk_post_get_id (wait_for_post_at (globex_model, 0)), ==, globex_first);
+}
+
+static gboolean
+posts_page_is (gconstpointer data)
+{
+  return g_strcmp0 (orgdesk_posts_page_get_visible_state (posts_page ()), data) == 0;
+}
+
+/* The database goes away with a post half written, and comes back: the page
+ * says it is offline, the draft survives the failed save, the list comes back
+ * by itself and the draft is saved, once. */
+static void
+test_database_down_and_back (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *title = "Written while the database was away";
+  OrgdeskPostEditor *editor;
+  GtkWidget *entry;
+  gint64 n_posts;
+
+  if (orgdesk_test_logto_endpoint () == NULL || database_proxy == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  n_posts = orgdesk_test_database_count_posts (acme);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  editor = wait_for_editor ();
+  entry = find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), title);
+
+  orgdesk_test_proxy_set_refusing (database_proxy, TRUE);
+  orgdesk_test_proxy_sever (database_proxy);
+
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (editor_is_idle, editor, 30);
+  g_assert_nonnull (orgdesk_post_editor_get_error_message (editor));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, title);
+  g_assert_true (find_dialog (ORGDESK_TYPE_POST_EDITOR) == GTK_WINDOW (editor));
+
+  /* The list behind it: offline, not an error about the query. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.reload", NULL));
+  orgdesk_test_wait_for_condition (posts_page_is, "offline", 30);
+  save_screenshot ("window-database-offline.png");
+
+  /* Back: the page reloads without anyone asking, the app was not restarted. */
+  orgdesk_test_proxy_set_refusing (database_proxy, FALSE);
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 60);
+  g_assert_cmpint (orgdesk_test_database_count_posts (acme), ==, n_posts);
+
+  orgdesk_post_editor_save (editor);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 30);
+  orgdesk_test_wait_for_condition (first_post_is, (gpointer) title, 30);
+  g_assert_cmpint (orgdesk_test_database_count_posts (acme), ==, n_posts + 1);
+}
+
 static void
 test_sign_out (void)
 {
@@ -792,8 +985,13 @@ start_application (void)
 
   if (orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_URI") != NULL)
     {
+      g_autofree char *through_proxy = NULL;
+
       prepare_database ();
-      g_settings_set_string (settings, "database-uri", g_getenv ("ORGDESK_TEST_DATABASE_URI"));
+      database_proxy = orgdesk_test_proxy_new_for_conninfo (g_getenv ("ORGDESK_TEST_DATABASE_URI"), &error);
+      g_assert_no_error (error);
+      through_proxy = orgdesk_test_proxy_dup_conninfo (database_proxy, g_getenv ("ORGDESK_TEST_DATABASE_URI"));
+      g_settings_set_string (settings, "database-uri", through_proxy);
     }
   g_settings_set_string (settings, "logto-endpoint", orgdesk_test_logto_endpoint ());
   g_settings_set_string (settings, "last-organization-id", "");
@@ -830,6 +1028,9 @@ main (int   argc,
   g_test_add_func ("/orgdesk/window/post-lifecycle", test_post_lifecycle);
   g_test_add_func ("/orgdesk/window/draft-keeps-its-organization", test_draft_keeps_its_organization);
   g_test_add_func ("/orgdesk/window/failed-save-keeps-the-text", test_failed_save_keeps_the_text);
+  g_test_add_func ("/orgdesk/window/sort", test_sort);
+  g_test_add_func ("/orgdesk/window/stale-load-is-dropped", test_stale_load_is_dropped);
+  g_test_add_func ("/orgdesk/window/database-down-and-back", test_database_down_and_back);
   g_test_add_func ("/orgdesk/window/comment-edit-and-delete", test_comment_edit_and_delete);
   g_test_add_func ("/orgdesk/window/sign-out", test_sign_out);
   g_test_add_func ("/orgdesk/window/many-organizations", test_many_organizations);
@@ -844,6 +1045,7 @@ main (int   argc,
   /* Without g_application_run() there is no shutdown to unexport the actions,
    * and the D-Bus exporter keeps a reference: unref, don't wait for finalize. */
   g_clear_object (&app);
+  g_clear_object (&database_proxy);
 
   return status;
 }

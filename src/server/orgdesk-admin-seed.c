@@ -511,6 +511,12 @@ orgdesk_admin_seed_posts (PGconn      *conn,
   g_return_val_if_fail (organization_id != NULL, FALSE);
   g_return_val_if_fail (n_posts >= 0 && batch_size > 0, FALSE);
 
+  /* Committed durably: with asynchronous commit (as a throwaway test cluster
+   * may run) the VACUUM below cannot mark the new pages all-visible, and deep
+   * jumps then read the table instead of the index alone. */
+  if (!orgdesk_admin_exec (conn, "SET synchronous_commit = on", error))
+    return FALSE;
+
   author_id = upsert_bench_user (conn, error);
   if (author_id == NULL || !count_posts (conn, organization_id, &existing, error))
     return FALSE;

@@ -33,6 +33,7 @@ struct _OrgdeskPostsPage
   OrgdeskPagedModel     *model;
   char                  *organization_id;   /* whose posts the model shows */
   GCancellable          *cancellable;
+  OrgdeskPostSort        sort;
 
   GtkStack              *view_stack;
   OrgdeskPostPage       *post_page;
@@ -40,6 +41,8 @@ struct _OrgdeskPostsPage
   GtkStack              *stack;
   GtkSpinner            *loading_spinner;
   GtkListView           *list_view;
+  AdwStatusPage         *empty_page;
+  GtkWidget             *new_post_button;
   AdwStatusPage         *error_page;
 };
 
@@ -47,12 +50,51 @@ enum {
   PROP_0,
   PROP_REPOSITORY,
   PROP_COMMENT_REPOSITORY,
+  PROP_SORT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (OrgdeskPostsPage, orgdesk_posts_page, GTK_TYPE_WIDGET)
+
+static OrgdeskDatabase *
+get_database (OrgdeskPostsPage *self)
+{
+  return orgdesk_repository_get_database (ORGDESK_REPOSITORY (self->repository));
+}
+
+/* A load failed because the connection is down (not because of what was
+ * asked): say "offline" and reload by itself once the database is back. */
+static gboolean
+database_is_down (OrgdeskPostsPage *self)
+{
+  return orgdesk_database_get_state (get_database (self)) == ORGDESK_DATABASE_STATE_WAITING_TO_RETRY;
+}
+
+static void
+update_empty_page (OrgdeskPostsPage *self)
+{
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *description = NULL;
+
+  if (*search == '\0')
+    {
+      adw_status_page_set_icon_name (self->empty_page, "document-edit-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Posts Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Posts you and your colleagues write in this organization appear here"));
+      gtk_widget_set_visible (self->new_post_button, TRUE);
+      return;
+    }
+
+  /* Translators: %s is what the user searched for */
+  description = g_markup_printf_escaped (_("No post in this organization contains “%s”"), search);
+  adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
+  adw_status_page_set_title (self->empty_page, _("No Results"));
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_widget_set_visible (self->new_post_button, FALSE);
+}
 
 static void
 update_state (OrgdeskPostsPage *self)
@@ -69,12 +111,19 @@ update_state (OrgdeskPostsPage *self)
 
       case ORGDESK_PAGED_MODEL_STATE_READY:
         page = g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0 ? "list" : "empty";
+        if (g_str_equal (page, "empty"))
+          update_empty_page (self);
         break;
 
       case ORGDESK_PAGED_MODEL_STATE_ERROR:
-        page = "error";
-        adw_status_page_set_description (self->error_page,
-                                         orgdesk_error_text (orgdesk_paged_model_get_error (self->model)));
+        if (database_is_down (self))
+          page = "offline";
+        else
+          {
+            page = "error";
+            adw_status_page_set_description (self->error_page,
+                                             orgdesk_error_text (orgdesk_paged_model_get_error (self->model)));
+          }
         break;
 
       default:
@@ -83,6 +132,18 @@ update_state (OrgdeskPostsPage *self)
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+}
+
+static void
+on_database_state_changed_cb (OrgdeskPostsPage *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (orgdesk_database_get_state (get_database (self)) == ORGDESK_DATABASE_STATE_CONNECTED &&
+      (g_str_equal (page, "offline") || g_str_equal (page, "error")))
+    orgdesk_posts_page_reload (self);
+  else if (self->model != NULL && orgdesk_paged_model_get_state (self->model) == ORGDESK_PAGED_MODEL_STATE_ERROR)
+    update_state (self);
 }
 
 static void
@@ -148,7 +209,8 @@ orgdesk_posts_page_reload (OrgdeskPostsPage *self)
     }
 
   g_clear_pointer (&self->organization_id, g_free);
-  source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), ORGDESK_POST_SORT_NEWEST, &error);
+  source = orgdesk_post_repository_list (self->repository, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                         self->sort, &error);
   if (source == NULL)
     {
       /* Signed out or no organization: the window shows its own page for that. */
@@ -271,6 +333,8 @@ orgdesk_posts_page_constructed (GObject *object)
 
   g_signal_connect_object (session, "notify::active-organization",
                            G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_database (self), "notify::state",
+                           G_CALLBACK (on_database_state_changed_cb), self, G_CONNECT_SWAPPED);
   orgdesk_posts_page_reload (self);
 }
 
@@ -297,6 +361,51 @@ orgdesk_posts_page_dispose (GObject *object)
   G_OBJECT_CLASS (orgdesk_posts_page_parent_class)->dispose (object);
 }
 
+static const char *
+sort_nick (OrgdeskPostSort sort)
+{
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (ORGDESK_TYPE_POST_SORT);
+
+  return g_enum_get_value (enum_class, sort)->value_nick;
+}
+
+static void
+orgdesk_posts_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORT:
+      g_value_set_string (value, sort_nick (self->sort));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* A string (the enum's nick) rather than the enum: GTK's property actions,
+ * behind the sort menu, take strings but not enums. */
+static void
+set_sort (OrgdeskPostsPage *self,
+          const char       *nick)
+{
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (ORGDESK_TYPE_POST_SORT);
+  GEnumValue *sort = g_enum_get_value_by_nick (enum_class, nick != NULL ? nick : "");
+
+  if (sort == NULL || (OrgdeskPostSort) sort->value == self->sort)
+    return;
+
+  self->sort = sort->value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+  if (self->model != NULL)
+    orgdesk_posts_page_reload (self);
+}
+
 static void
 orgdesk_posts_page_set_property (GObject      *object,
                                  guint         prop_id,
@@ -315,6 +424,10 @@ orgdesk_posts_page_set_property (GObject      *object,
       self->comment_repository = g_value_dup_object (value);
       break;
 
+    case PROP_SORT:
+      set_sort (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -328,6 +441,7 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
 
   object_class->constructed = orgdesk_posts_page_constructed;
   object_class->dispose = orgdesk_posts_page_dispose;
+  object_class->get_property = orgdesk_posts_page_get_property;
   object_class->set_property = orgdesk_posts_page_set_property;
 
   properties[PROP_REPOSITORY] =
@@ -336,6 +450,10 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   properties[PROP_COMMENT_REPOSITORY] =
     g_param_spec_object ("comment-repository", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The nick of an #OrgdeskPostSort: "newest", "oldest" or "title". */
+  properties[PROP_SORT] =
+    g_param_spec_string ("sort", NULL, NULL, "newest",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ORGDESK_TYPE_PAGED_ITEM);
@@ -347,12 +465,15 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, new_post_button);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_post_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "posts.new", NULL, new_post_activated);
   gtk_widget_class_install_action (widget_class, "posts.reload", NULL, reload_activated);
+  gtk_widget_class_install_property_action (widget_class, "posts.sort", "sort");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "posts.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "posts.reload", NULL);
 
