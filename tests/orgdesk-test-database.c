@@ -264,7 +264,7 @@ orgdesk_test_create_post (OrgdeskPostRepository  *repository,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  orgdesk_post_repository_create_async (repository, title, body, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_post_repository_create_async (repository, NULL, title, body, NULL, orgdesk_test_store_result_cb, &result);
   orgdesk_test_wait_for_result (&result, 30);
   return orgdesk_post_repository_create_finish (repository, result, error);
 }

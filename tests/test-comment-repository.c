@@ -40,7 +40,7 @@ create_post (const char *title)
   g_autoptr(GError) error = NULL;
   OrgdeskPost *post;
 
-  orgdesk_post_repository_create_async (posts, title, "", NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_post_repository_create_async (posts, NULL, title, "", NULL, orgdesk_test_store_result_cb, &result);
   orgdesk_test_wait_for_result (&result, 30);
   post = orgdesk_post_repository_create_finish (posts, result, &error);
   g_assert_no_error (error);
@@ -62,15 +62,25 @@ get_post (const char *post_id)
 }
 
 static OrgdeskComment *
+create_comment_with_id (const char  *comment_id,
+                        const char  *post_id,
+                        const char  *body,
+                        GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  orgdesk_comment_repository_create_async (comments, comment_id, post_id, body, NULL,
+                                           orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  return orgdesk_comment_repository_create_finish (comments, result, error);
+}
+
+static OrgdeskComment *
 create_comment (const char  *post_id,
                 const char  *body,
                 GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_comment_repository_create_async (comments, post_id, body, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_comment_repository_create_finish (comments, result, error);
+  return create_comment_with_id (NULL, post_id, body, error);
 }
 
 static OrgdeskComment *
@@ -337,6 +347,52 @@ test_delete_removes_one (void)
   g_assert_cmpstr (orgdesk_comment_get_body (g_ptr_array_index (listed, 1)), ==, "Comment 2");
 }
 
+/* Sending one comment twice (the first answer was lost) makes one comment with
+ * the latest text; its id cannot move it to another post. */
+static void
+test_create_again_with_the_same_id (void)
+{
+  g_autofree char *comment_id = g_uuid_string_random ();
+  g_autoptr(OrgdeskPost) post = NULL;
+  g_autoptr(OrgdeskPost) other_post = NULL;
+  g_autoptr(OrgdeskComment) first = NULL;
+  g_autoptr(OrgdeskComment) again = NULL;
+  g_autoptr(OrgdeskComment) moved = NULL;
+  g_autoptr(OrgdeskComment) bad = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (comments == NULL)
+    return;
+
+  switch_to (ACME);
+  post = create_post ("Post for a comment sent twice");
+  other_post = create_post ("Another post");
+
+  first = create_comment_with_id (comment_id, orgdesk_post_get_id (post), "first text", &error);
+  g_assert_no_error (error);
+  again = create_comment_with_id (comment_id, orgdesk_post_get_id (post), "second text", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_comment_get_id (again), ==, comment_id);
+  g_assert_cmpstr (orgdesk_comment_get_body (again), ==, "second text");
+
+  listed = orgdesk_test_list_comments (comments, orgdesk_post_get_id (post));
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (orgdesk_comment_get_body (g_ptr_array_index (listed, 0)), ==, "second text");
+
+  moved = create_comment_with_id (comment_id, orgdesk_post_get_id (other_post), "moved?", &error);
+  g_assert_null (moved);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = orgdesk_test_list_comments (comments, orgdesk_post_get_id (other_post));
+  g_assert_cmpuint (listed->len, ==, 0);
+
+  bad = create_comment_with_id ("not-a-uuid", orgdesk_post_get_id (post), "bad id", &error);
+  g_assert_null (bad);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +402,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/orgdesk/data/comments/stay-with-their-post", test_comments_stay_with_their_post);
+  g_test_add_func ("/orgdesk/data/comments/create-again-with-the-same-id", test_create_again_with_the_same_id);
   g_test_add_func ("/orgdesk/data/comments/update/keeps-identity", test_update_keeps_identity);
   g_test_add_func ("/orgdesk/data/comments/update/stays-in-organization", test_update_stays_in_organization);
   g_test_add_func ("/orgdesk/data/comments/update/bad-input-changes-nothing", test_bad_update_changes_nothing);

@@ -40,13 +40,26 @@ switch_to (const char *organization_id)
 }
 
 static OrgdeskPost *
+create_post_with_id (const char  *post_id,
+                     const char  *title,
+                     const char  *body,
+                     GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  orgdesk_post_repository_create_async (repository, post_id, title, body, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  return orgdesk_post_repository_create_finish (repository, result, error);
+}
+
+static OrgdeskPost *
 create_post (const char  *title,
              const char  *body,
              GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  orgdesk_post_repository_create_async (repository, title, body, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_post_repository_create_async (repository, NULL, title, body, NULL, orgdesk_test_store_result_cb, &result);
   orgdesk_test_wait_for_result (&result, 30);
   return orgdesk_post_repository_create_finish (repository, result, error);
 }
@@ -536,6 +549,55 @@ set_up (void)
   repository = orgdesk_post_repository_new (database, session);
 }
 
+/* Saving one draft twice (the first answer was lost) makes one post, with the
+ * latest text; the same id in another organization is another post. */
+static void
+test_create_again_with_the_same_id (void)
+{
+  g_autofree char *post_id = orgdesk_post_repository_new_post_id ();
+  g_autoptr(OrgdeskPost) first = NULL;
+  g_autoptr(OrgdeskPost) again = NULL;
+  g_autoptr(OrgdeskPost) in_globex = NULL;
+  g_autoptr(OrgdeskPost) acme_post = NULL;
+  g_autoptr(OrgdeskPost) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (repository == NULL)
+    return;
+
+  switch_to (acme ());
+  first = create_post_with_id (post_id, "Draft saved twice", "first text", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_post_get_id (first), ==, post_id);
+
+  again = create_post_with_id (post_id, "Draft saved twice", "second text", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_post_get_id (again), ==, post_id);
+  g_assert_cmpstr (orgdesk_post_get_body (again), ==, "second text");
+  g_assert_true (g_date_time_equal (orgdesk_post_get_created_at (first), orgdesk_post_get_created_at (again)));
+  g_assert_cmpstr (orgdesk_post_get_author_name (again), ==, orgdesk_post_get_author_name (first));
+
+  switch_to (globex ());
+  in_globex = create_post_with_id (post_id, "Same id, other organization", "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_post_get_title (in_globex), ==, "Same id, other organization");
+
+  switch_to (acme ());
+  acme_post = get_post (post_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_post_get_title (acme_post), ==, "Draft saved twice");
+  g_assert_cmpstr (orgdesk_post_get_body (acme_post), ==, "second text");
+
+  bad = create_post_with_id ("not-a-uuid", "Bad id", "", &error);
+  g_assert_null (bad);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  g_assert_true (delete_post (post_id, NULL));
+  switch_to (globex ());
+  g_assert_true (delete_post (post_id, NULL));
+  switch_to (acme ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +609,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/posts/stay-in-their-organization", test_posts_stay_in_their_organization);
   g_test_add_func ("/orgdesk/data/posts/hostile-text-is-data", test_hostile_text_is_data);
   g_test_add_func ("/orgdesk/data/posts/bad-input-changes-nothing", test_bad_input_changes_nothing);
+  g_test_add_func ("/orgdesk/data/posts/create-again-with-the-same-id", test_create_again_with_the_same_id);
   g_test_add_func ("/orgdesk/data/posts/paging-newest-first", test_paging_newest_first);
   g_test_add_func ("/orgdesk/data/posts/sort/type", test_sort_type);
   g_test_add_data_func ("/orgdesk/data/posts/sort/newest", GINT_TO_POINTER (ORGDESK_POST_SORT_NEWEST), test_sorted_pages);

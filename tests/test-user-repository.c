@@ -215,7 +215,7 @@ test_user_without_organization (void)
 
   /* The user scope is for the user's row only: organization data still needs an organization */
   posts = orgdesk_post_repository_new (database, carol);
-  orgdesk_post_repository_create_async (posts, "Homeless", "", NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_post_repository_create_async (posts, NULL, "Homeless", "", NULL, orgdesk_test_store_result_cb, &result);
   orgdesk_test_wait_for_result (&result, 30);
   post = orgdesk_post_repository_create_finish (posts, result, &error);
   g_assert_null (post);

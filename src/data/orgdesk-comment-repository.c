@@ -30,9 +30,14 @@
 #define COMMENT_FROM_RETURNED \
   " SELECT " ORGDESK_COMMENT_COLUMNS " FROM c LEFT JOIN orgdesk.users u ON u.id = c.author_id"
 
+/* $4 is the new comment's id, the caller's: sending the same comment again
+ * after an unknown outcome updates the first attempt's row (if it is on the
+ * same post) instead of adding a second one. */
 #define INSERT_COMMENT_SQL \
-  "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, post_id, author_id, body)" \
-  "  VALUES ($1, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
+  "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, id, post_id, author_id, body)" \
+  "  VALUES ($1, $4::uuid, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
+  "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET body = excluded.body" \
+  "    WHERE comments.post_id = excluded.post_id" \
   "  RETURNING *)" COMMENT_FROM_RETURNED
 
 /* The author and created_at stay; the database's trigger sets updated_at. */
@@ -202,12 +207,14 @@ on_comment_written_cb (GObject      *source,
   g_task_return_pointer (task, orgdesk_comment_new_from_result (rows, 0), g_object_unref);
 }
 
-/* Create and update: the same checks, then @sql with @id as $2 and @body as $3.
- * A new comment names its author, so the user's row is upserted first. */
+/* Create and update: the same checks, then @sql with @id as $2 and @body as $3
+ * (and a new comment's own id as $4).  A new comment names its author, so the
+ * user's row is upserted first. */
 static void
 write_comment (OrgdeskCommentRepository *self,
                gpointer                  source_tag,
                const char               *sql,
+               const char               *new_comment_id,
                const char               *id,
                const char               *not_found_message,
                const char               *body,
@@ -228,7 +235,9 @@ write_comment (OrgdeskCommentRepository *self,
   if (task == NULL)
     return;
 
-  if (!_orgdesk_repository_check_id (id, not_found_message, &error) || !check_body (body, &error))
+  if (new_comment_id != NULL && !g_uuid_string_is_valid (new_comment_id))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a new comment's id must be a UUID");
+  if (error != NULL || !_orgdesk_repository_check_id (id, not_found_message, &error) || !check_body (body, &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -239,13 +248,33 @@ write_comment (OrgdeskCommentRepository *self,
   query = _orgdesk_repository_scope_new_query (scope, sql);
   orgdesk_query_add_param (query, id);
   orgdesk_query_add_param (query, body);
+  if (source_tag == orgdesk_comment_repository_create_async)
+    {
+      g_autofree char *fresh_id = new_comment_id == NULL ? g_uuid_string_random () : NULL;
+
+      orgdesk_query_add_param (query, new_comment_id != NULL ? new_comment_id : fresh_id);
+    }
   g_ptr_array_add (queries, query);
   _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
                                  on_comment_written_cb, task);
 }
 
+/**
+ * orgdesk_comment_repository_create_async:
+ * @self: a #OrgdeskCommentRepository
+ * @comment_id: (nullable): the new comment's id, a UUID the caller chose
+ *   (g_uuid_string_random()): sending it again with the same id after a failure
+ *   whose outcome is unknown updates the first attempt's comment instead of
+ *   adding another; %NULL for a fresh id
+ * @post_id: the post it comments on
+ * @body: its text: not blank, at most 20,000 characters
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the comment as the database stored it
+ * @user_data: data for @callback
+ */
 void
 orgdesk_comment_repository_create_async (OrgdeskCommentRepository *self,
+                                         const char               *comment_id,
                                          const char               *post_id,
                                          const char               *body,
                                          GCancellable             *cancellable,
@@ -255,7 +284,7 @@ orgdesk_comment_repository_create_async (OrgdeskCommentRepository *self,
   g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  write_comment (self, orgdesk_comment_repository_create_async, INSERT_COMMENT_SQL,
+  write_comment (self, orgdesk_comment_repository_create_async, INSERT_COMMENT_SQL, comment_id,
                  post_id, _("The post does not exist"), body, cancellable, callback, user_data);
 }
 
@@ -293,7 +322,7 @@ orgdesk_comment_repository_update_async (OrgdeskCommentRepository *self,
   g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  write_comment (self, orgdesk_comment_repository_update_async, UPDATE_COMMENT_SQL,
+  write_comment (self, orgdesk_comment_repository_update_async, UPDATE_COMMENT_SQL, NULL,
                  comment_id, _("The comment does not exist"), body, cancellable, callback, user_data);
 }
 

@@ -30,6 +30,7 @@ GPtrArray                *orgdesk_comment_repository_list_finish   (OrgdeskComme
                                                                    GAsyncResult             *result,
                                                                    GError                  **error);
 void                      orgdesk_comment_repository_create_async  (OrgdeskCommentRepository *self,
+                                                                   const char               *comment_id,
                                                                    const char               *post_id,
                                                                    const char               *body,
                                                                    GCancellable             *cancellable,

@@ -23,9 +23,13 @@
 #define POST_FROM_RETURNED \
   " FROM p LEFT JOIN orgdesk.users u ON u.id = p.author_id"
 
+/* The id is the caller's ($2): saving the same draft again after an unknown
+ * outcome (the connection was lost after the COMMIT was sent) finds the post
+ * the first attempt made and gives it the latest text, instead of a duplicate. */
 #define INSERT_POST_SQL \
-  "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, author_id, title, body)" \
-  "  VALUES ($1, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $2, $3)" \
+  "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, id, author_id, title, body)" \
+  "  VALUES ($1, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3, $4)" \
+  "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET title = excluded.title, body = excluded.body" \
   "  RETURNING *)" \
   " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED
 
@@ -180,8 +184,25 @@ orgdesk_post_repository_list (OrgdeskPostRepository  *self,
   return ORGDESK_PAGE_SOURCE (_orgdesk_post_source_new (self, scope, search, sort));
 }
 
+/**
+ * orgdesk_post_repository_create_async:
+ * @self: a #OrgdeskPostRepository
+ * @post_id: (nullable): the new post's id, a UUID the caller chose for the
+ *   draft (orgdesk_post_repository_new_post_id()): a second create with the
+ *   same id updates the first one's post instead of adding another, so a draft
+ *   can be saved again safely after a failure whose outcome is unknown; %NULL
+ *   for a fresh id
+ * @title: the title
+ * @body: the text
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the post as the database stored it
+ * @user_data: data for @callback
+ *
+ * Adds a post to the active organization.
+ */
 void
 orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
+                                      const char            *post_id,
                                       const char            *title,
                                       const char            *body,
                                       GCancellable          *cancellable,
@@ -201,7 +222,9 @@ orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
   if (task == NULL)
     return;
 
-  if (!check_post (title, body, &error))
+  if (post_id != NULL && !g_uuid_string_is_valid (post_id))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a new post's id must be a UUID");
+  if (error != NULL || !check_post (title, body, &error))
     {
       _orgdesk_repository_fail_task (task, error);
       return;
@@ -210,11 +233,30 @@ orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
   g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
 
   query = _orgdesk_repository_scope_new_query (scope, INSERT_POST_SQL);
+  if (post_id != NULL)
+    orgdesk_query_add_param (query, post_id);
+  else
+    {
+      g_autofree char *new_id = orgdesk_post_repository_new_post_id ();
+
+      orgdesk_query_add_param (query, new_id);
+    }
   orgdesk_query_add_param (query, title);
   orgdesk_query_add_param (query, body);
   g_ptr_array_add (queries, query);
 
   run (self, scope, queries, task, on_post_returned_cb);
+}
+
+/**
+ * orgdesk_post_repository_new_post_id:
+ *
+ * Returns: (transfer full): a random id for a post yet to be created
+ */
+char *
+orgdesk_post_repository_new_post_id (void)
+{
+  return g_uuid_string_random ();
 }
 
 OrgdeskPost *

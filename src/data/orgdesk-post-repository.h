@@ -42,7 +42,9 @@ OrgdeskPageSource     *orgdesk_post_repository_list          (OrgdeskPostReposit
                                                              const char            *search,
                                                              OrgdeskPostSort        sort,
                                                              GError               **error);
+char                  *orgdesk_post_repository_new_post_id   (void);
 void                   orgdesk_post_repository_create_async  (OrgdeskPostRepository *self,
+                                                             const char            *post_id,
                                                              const char            *title,
                                                              const char            *body,
                                                              GCancellable          *cancellable,

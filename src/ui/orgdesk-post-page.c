@@ -30,6 +30,7 @@ struct _OrgdeskPostPage
   OrgdeskCommentRepository *comments;
   OrgdeskPost              *post;
   GCancellable             *cancellable;
+  char                     *pending_comment_id;   /* the comment being sent, kept until it is saved */
 
   GtkLabel                 *title_label;
   GtkLabel                 *meta_label;
@@ -202,6 +203,7 @@ on_comment_created_cb (GObject      *source,
       return;
     }
 
+  g_clear_pointer (&self->pending_comment_id, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
   gtk_list_box_append (self->comments_list, create_comment_row (comment));
   gtk_widget_set_visible (GTK_WIDGET (self->comments_list), TRUE);
@@ -218,8 +220,13 @@ comment_activated (GtkWidget  *widget,
   if (self->post == NULL || *text == '\0')
     return;
 
+  /* Sending again after a failure reuses the id: if the first attempt did
+   * reach the database after all, this updates it rather than adding a twin. */
+  if (self->pending_comment_id == NULL)
+    self->pending_comment_id = g_uuid_string_random ();
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->comment_entry), FALSE);
-  orgdesk_comment_repository_create_async (self->comments, orgdesk_post_get_id (self->post),
+  orgdesk_comment_repository_create_async (self->comments, self->pending_comment_id, orgdesk_post_get_id (self->post),
                                            gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)),
                                            self->cancellable, on_comment_created_cb, g_object_ref (self));
 }
@@ -527,6 +534,7 @@ orgdesk_post_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_comment_id, g_free);
   g_clear_object (&self->post);
   g_clear_object (&self->posts);
   g_clear_object (&self->comments);
@@ -647,6 +655,7 @@ orgdesk_post_page_set_post (OrgdeskPostPage *self,
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
+      g_clear_pointer (&self->pending_comment_id, g_free);
       gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
     }
 

@@ -267,14 +267,17 @@ on_post_created_cb (GObject      *source,
 }
 
 /* The editor saves only while its organization is the active one, so the post
- * lands where it was written. */
+ * lands where it was written; every attempt for one draft uses the same id, so
+ * saving again after a lost connection cannot make a second post. */
 static void
 on_editor_save_cb (OrgdeskPostEditor *editor,
                    const char        *title,
                    const char        *body,
                    OrgdeskPostsPage  *self)
 {
-  orgdesk_post_repository_create_async (self->repository, title, body,
+  const char *post_id = g_object_get_data (G_OBJECT (editor), "orgdesk-post-id");
+
+  orgdesk_post_repository_create_async (self->repository, post_id, title, body,
                                         orgdesk_post_editor_get_cancellable (editor),
                                         on_post_created_cb, g_object_ref (editor));
 }
@@ -296,6 +299,7 @@ show_editor (OrgdeskPostsPage *self)
 
   editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), session,
                                     _("New Post"), _("_Publish"), TRUE, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (editor), "orgdesk-post-id", orgdesk_post_repository_new_post_id (), g_free);
   g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
   g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
