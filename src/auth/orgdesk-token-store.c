@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-keyring-call.h"
 #include "orgdesk-token-store.h"
 
 /* Not APPLICATION_ID: a .Devel build must find the items of the stable one. */
@@ -53,20 +54,14 @@ typedef enum
 /* State of one save/load/clear, kept as the GTask's data. */
 typedef struct
 {
-  OperationKind  kind;
-  GHashTable    *attributes;
-  char          *label;
-  SecretValue   *value;          /* the record, in libsecret's non-pageable memory */
-  SecretService *service;
-  SecretItem    *item;
-  char          *subject;
-
-  /* Cancelled by the caller's cancellable or by the timeout, whichever is first */
-  GCancellable  *cancellable;
-  GCancellable  *caller_cancellable;
-  gulong         caller_handler;
-  GSource       *timeout_source;
-  gboolean       timed_out;
+  OperationKind       kind;
+  GHashTable         *attributes;
+  char               *label;
+  SecretValue        *value;     /* the record, in libsecret's non-pageable memory */
+  SecretService      *service;
+  SecretItem         *item;
+  char               *subject;
+  OrgdeskKeyringCall *call;      /* the cancellable to pass on, and the timeout */
 } Operation;
 
 static const SecretSchema *
@@ -87,23 +82,9 @@ get_schema (void)
 }
 
 static void
-stop_timeout (Operation *op)
-{
-  if (op->timeout_source != NULL)
-    g_source_destroy (op->timeout_source);
-  g_clear_pointer (&op->timeout_source, g_source_unref);
-}
-
-static void
 operation_free (Operation *op)
 {
-  stop_timeout (op);
-
-  if (op->caller_cancellable != NULL)
-    g_cancellable_disconnect (op->caller_cancellable, op->caller_handler);
-  g_clear_object (&op->caller_cancellable);
-  g_clear_object (&op->cancellable);
-
+  g_clear_pointer (&op->call, orgdesk_keyring_call_free);
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_clear_pointer (&op->value, secret_value_unref);
   g_clear_object (&op->service);
@@ -130,24 +111,6 @@ build_attributes (OrgdeskTokenStore *self,
   return attributes;
 }
 
-static void
-on_caller_cancelled_cb (GCancellable *caller_cancellable,
-                        GCancellable *cancellable)
-{
-  g_cancellable_cancel (cancellable);
-}
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  Operation *op = user_data;
-
-  op->timed_out = TRUE;
-  g_cancellable_cancel (op->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
 static GTask *
 operation_new (OrgdeskTokenStore   *self,
                OperationKind        kind,
@@ -164,21 +127,7 @@ operation_new (OrgdeskTokenStore   *self,
 
   op->kind = kind;
   op->attributes = build_attributes (self, subject);
-  op->cancellable = g_cancellable_new ();
-
-  if (cancellable != NULL)
-    {
-      op->caller_cancellable = g_object_ref (cancellable);
-      op->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                  g_object_ref (op->cancellable), g_object_unref);
-    }
-
-  if (self->timeout_seconds > 0)
-    {
-      op->timeout_source = g_timeout_source_new_seconds (self->timeout_seconds);
-      g_source_set_callback (op->timeout_source, on_timeout_cb, op, NULL);
-      g_source_attach (op->timeout_source, g_task_get_context (task));
-    }
+  op->call = orgdesk_keyring_call_new (cancellable, self->timeout_seconds);
 
   g_task_set_task_data (task, g_steal_pointer (&op), (GDestroyNotify) operation_free);
   return task;
@@ -197,19 +146,13 @@ return_error (GTask  *task,
               GError *error)
 {
   Operation *op = g_task_get_task_data (task);
-  OrgdeskTokenStore *self = g_task_get_source_object (task);
-  g_autoptr(GError) owned = error;
+  g_autoptr(GError) owned = orgdesk_keyring_call_take_error (op->call, error);
   g_autofree char *message = NULL;
 
-  stop_timeout (op);
-
-  if (op->timed_out)
+  /* A keyring too slow to answer is as good as none */
+  if (orgdesk_keyring_call_timed_out (op->call))
     {
-      message = g_strdup_printf (ngettext ("The keyring did not answer within %u second",
-                                           "The keyring did not answer within %u seconds",
-                                           self->timeout_seconds),
-                                 self->timeout_seconds);
-      g_task_return_error (task, unavailable_error (message));
+      g_task_return_error (task, unavailable_error (owned->message));
     }
   else if (g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            owned->domain == ORGDESK_AUTH_ERROR)
@@ -229,7 +172,9 @@ return_error (GTask  *task,
 static void
 return_boolean (GTask *task)
 {
-  stop_timeout (g_task_get_task_data (task));
+  Operation *op = g_task_get_task_data (task);
+
+  orgdesk_keyring_call_stop_timeout (op->call);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -237,7 +182,9 @@ static void
 return_record (GTask *task,
                char  *record)
 {
-  stop_timeout (g_task_get_task_data (task));
+  Operation *op = g_task_get_task_data (task);
+
+  orgdesk_keyring_call_stop_timeout (op->call);
   g_task_return_pointer (task, record, g_free);
 }
 
@@ -411,7 +358,8 @@ on_searched_cb (GObject      *source,
   op->subject = g_strdup (g_hash_table_lookup (attributes, "subject"));
   op->item = g_object_ref (item);
 
-  secret_item_load_secret (op->item, op->cancellable, on_secret_loaded_cb, g_steal_pointer (&task));
+  secret_item_load_secret (op->item, orgdesk_keyring_call_get_cancellable (op->call),
+                           on_secret_loaded_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -419,23 +367,24 @@ run_operation (GTask            *task,
                SecretCollection *collection)
 {
   Operation *op = g_task_get_task_data (task);
+  GCancellable *cancellable = orgdesk_keyring_call_get_cancellable (op->call);
 
   switch (op->kind)
     {
     case OPERATION_SAVE:
       secret_service_store (op->service, get_schema (), op->attributes,
                             g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
-                            op->label, op->value, op->cancellable, on_stored_cb, task);
+                            op->label, op->value, cancellable, on_stored_cb, task);
       break;
 
     case OPERATION_LOAD:
       secret_service_search (op->service, get_schema (), op->attributes, SECRET_SEARCH_ALL,
-                             op->cancellable, on_searched_cb, task);
+                             cancellable, on_searched_cb, task);
       break;
 
     case OPERATION_CLEAR:
       secret_service_clear (op->service, get_schema (), op->attributes,
-                            op->cancellable, on_cleared_cb, task);
+                            cancellable, on_cleared_cb, task);
       break;
 
     default:
@@ -491,7 +440,8 @@ on_service_cb (GObject      *source,
     }
 
   secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
-                               op->cancellable, on_default_collection_cb, g_steal_pointer (&task));
+                               orgdesk_keyring_call_get_cancellable (op->call),
+                               on_default_collection_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -500,7 +450,8 @@ start_operation (GTask *task)
   Operation *op = g_task_get_task_data (task);
 
   /* Transferring secrets needs a session; libsecret negotiates an encrypted one. */
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->cancellable, on_service_cb, task);
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, orgdesk_keyring_call_get_cancellable (op->call),
+                      on_service_cb, task);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include <libsecret/secret.h>
 
 #include "orgdesk-database-secret.h"
+#include "orgdesk-keyring-call.h"
 
 /*
  * The database password, when the database-uri setting has none, lives in the
@@ -30,15 +31,19 @@
  * a password prompt nobody sees must not hold it up for long. */
 #define TIMEOUT_SECONDS 5
 
-/* Cancelled by the caller's cancellable or by the timeout, whichever comes first */
+typedef enum
+{
+  CALL_LOOKUP,
+  CALL_STORE,
+  CALL_CLEAR,
+} CallKind;
+
+/* State of one lookup/store/clear, kept as the GTask's data */
 typedef struct
 {
-  GCancellable *cancellable;
-  GCancellable *caller_cancellable;
-  gulong        caller_handler;
-  GSource      *timeout_source;
-  gboolean      timed_out;
-} Operation;
+  CallKind            kind;
+  OrgdeskKeyringCall *keyring_call;   /* the cancellable to pass on, and the timeout */
+} Call;
 
 static const SecretSchema *
 get_schema (void)
@@ -58,74 +63,10 @@ get_schema (void)
 }
 
 static void
-stop_timeout (Operation *op)
+call_free (Call *call)
 {
-  if (op->timeout_source != NULL)
-    g_source_destroy (op->timeout_source);
-  g_clear_pointer (&op->timeout_source, g_source_unref);
-}
-
-static void
-operation_free (Operation *op)
-{
-  stop_timeout (op);
-  if (op->caller_cancellable != NULL)
-    g_cancellable_disconnect (op->caller_cancellable, op->caller_handler);
-  g_clear_object (&op->caller_cancellable);
-  g_clear_object (&op->cancellable);
-  g_free (op);
-}
-
-static void
-on_caller_cancelled_cb (GCancellable *caller_cancellable,
-                        GCancellable *cancellable)
-{
-  g_cancellable_cancel (cancellable);
-}
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  Operation *op = user_data;
-
-  op->timed_out = TRUE;
-  g_cancellable_cancel (op->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* A task for one keyring call; its data holds the cancellable to give libsecret. */
-static GTask *
-operation_new (GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data,
-               gpointer             source_tag)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Operation *op = g_new0 (Operation, 1);
-
-  g_task_set_source_tag (task, source_tag);
-  op->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      op->caller_cancellable = g_object_ref (cancellable);
-      op->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                  g_object_ref (op->cancellable), g_object_unref);
-    }
-
-  op->timeout_source = g_timeout_source_new_seconds (TIMEOUT_SECONDS);
-  g_source_set_callback (op->timeout_source, on_timeout_cb, op, NULL);
-  g_source_set_static_name (op->timeout_source, "[orgdesk] database secret timeout");
-  g_source_attach (op->timeout_source, g_task_get_context (task));
-
-  g_task_set_task_data (task, op, (GDestroyNotify) operation_free);
-  return task;
-}
-
-static GCancellable *
-operation_get_cancellable (GTask *task)
-{
-  return ((Operation *) g_task_get_task_data (task))->cancellable;
+  orgdesk_keyring_call_free (call->keyring_call);
+  g_free (call);
 }
 
 /* Takes @error */
@@ -133,18 +74,26 @@ static void
 return_error (GTask  *task,
               GError *error)
 {
-  Operation *op = g_task_get_task_data (task);
+  Call *call = g_task_get_task_data (task);
 
-  stop_timeout (op);
-  if (op->timed_out)
-    {
-      g_clear_error (&error);
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                           "The keyring did not answer within %u seconds", TIMEOUT_SECONDS);
-    }
-
+  error = orgdesk_keyring_call_take_error (call->keyring_call, error);
   g_debug ("Keyring call for the database password failed: %s", error->message);
   g_task_return_error (task, error);
+}
+
+/* The item's label, which keyring managers such as Seahorse show */
+static char *
+dup_label (GHashTable *attributes)
+{
+  g_autofree char *account = NULL;
+
+  account = g_strdup_printf ("%s@%s:%s/%s",
+                             (char *) g_hash_table_lookup (attributes, "user"),
+                             (char *) g_hash_table_lookup (attributes, "host"),
+                             (char *) g_hash_table_lookup (attributes, "port"),
+                             (char *) g_hash_table_lookup (attributes, "dbname"));
+  /* Translators: the keyring item's name; %s is like "orgdesk_app@db.example.com:5432/orgdesk" */
+  return g_strdup_printf (_("Orgdesk database password for %s"), account);
 }
 
 static const char *
@@ -253,25 +202,105 @@ orgdesk_database_secret_dup_attributes (const char  *conninfo,
   return g_steal_pointer (&attributes);
 }
 
+/* The one callback of lookup, store and clear */
 static void
-on_looked_up_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_called_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
   GError *error = NULL;
-  char *password;
+  char *password = NULL;
 
-  password = secret_password_lookup_nonpageable_finish (result, &error);
+  switch (call->kind)
+    {
+    case CALL_LOOKUP:
+      password = secret_password_lookup_nonpageable_finish (result, &error);
+      if (error == NULL)
+        g_debug (password != NULL ? "Found a database password in the keyring" : "No database password in the keyring");
+      break;
+
+    case CALL_STORE:
+      if (secret_password_store_finish (result, &error))
+        g_debug ("Stored a database password in the keyring");
+      break;
+
+    case CALL_CLEAR:
+      /* FALSE without an error: there was nothing to delete, which is fine */
+      secret_password_clear_finish (result, &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
   if (error != NULL)
     {
       return_error (task, error);
       return;
     }
 
-  stop_timeout (g_task_get_task_data (task));
-  g_debug (password != NULL ? "Found a database password in the keyring" : "No database password in the keyring");
-  g_task_return_pointer (task, password, (GDestroyNotify) secret_password_free);
+  orgdesk_keyring_call_stop_timeout (call->keyring_call);
+  if (call->kind == CALL_LOOKUP)
+    g_task_return_pointer (task, password, (GDestroyNotify) secret_password_free);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The skeleton of lookup, store and clear: a task for one keyring call, the
+ * attributes of the account @conninfo names, then libsecret's call of @kind. */
+static void
+start_call (CallKind             kind,
+            const char          *conninfo,
+            const char          *password,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data,
+            gpointer             source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *label = NULL;
+  GCancellable *call_cancellable;
+  GError *error = NULL;
+  Call *call;
+
+  call = g_new0 (Call, 1);
+  call->kind = kind;
+  call->keyring_call = orgdesk_keyring_call_new (cancellable, TIMEOUT_SECONDS);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  attributes = orgdesk_database_secret_dup_attributes (conninfo, &error);
+  if (attributes == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  call_cancellable = orgdesk_keyring_call_get_cancellable (call->keyring_call);
+  switch (kind)
+    {
+    case CALL_LOOKUP:
+      secret_password_lookupv (get_schema (), attributes, call_cancellable,
+                               on_called_cb, g_steal_pointer (&task));
+      break;
+
+    case CALL_STORE:
+      label = dup_label (attributes);
+      secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label, password,
+                              call_cancellable, on_called_cb, g_steal_pointer (&task));
+      break;
+
+    case CALL_CLEAR:
+      secret_password_clearv (get_schema (), attributes, call_cancellable,
+                              on_called_cb, g_steal_pointer (&task));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /**
@@ -290,23 +319,11 @@ orgdesk_database_secret_lookup_async (const char          *conninfo,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (conninfo != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = operation_new (cancellable, callback, user_data, orgdesk_database_secret_lookup_async);
-  attributes = orgdesk_database_secret_dup_attributes (conninfo, &error);
-  if (attributes == NULL)
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  secret_password_lookupv (get_schema (), attributes, operation_get_cancellable (task), on_looked_up_cb, task);
+  start_call (CALL_LOOKUP, conninfo, NULL, cancellable, callback, user_data,
+              orgdesk_database_secret_lookup_async);
 }
 
 /**
@@ -327,25 +344,6 @@ orgdesk_database_secret_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_stored_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    {
-      return_error (task, error);
-      return;
-    }
-
-  stop_timeout (g_task_get_task_data (task));
-  g_debug ("Stored a database password in the keyring");
-  g_task_return_boolean (task, TRUE);
-}
-
 /**
  * orgdesk_database_secret_store_async:
  * @conninfo: a libpq connection string or URI naming the server account
@@ -363,34 +361,12 @@ orgdesk_database_secret_store_async (const char          *conninfo,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autofree char *account = NULL;
-  g_autofree char *label = NULL;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (conninfo != NULL);
   g_return_if_fail (password != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = operation_new (cancellable, callback, user_data, orgdesk_database_secret_store_async);
-  attributes = orgdesk_database_secret_dup_attributes (conninfo, &error);
-  if (attributes == NULL)
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  account = g_strdup_printf ("%s@%s:%s/%s",
-                             (char *) g_hash_table_lookup (attributes, "user"),
-                             (char *) g_hash_table_lookup (attributes, "host"),
-                             (char *) g_hash_table_lookup (attributes, "port"),
-                             (char *) g_hash_table_lookup (attributes, "dbname"));
-  /* Translators: the keyring item's name; %s is like "orgdesk_app@db.example.com:5432/orgdesk" */
-  label = g_strdup_printf (_("Orgdesk database password for %s"), account);
-  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label, password,
-                          operation_get_cancellable (task), on_stored_cb, task);
+  start_call (CALL_STORE, conninfo, password, cancellable, callback, user_data,
+              orgdesk_database_secret_store_async);
 }
 
 gboolean
@@ -401,25 +377,6 @@ orgdesk_database_secret_store_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_async_result_is_tagged (result, orgdesk_database_secret_store_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_cleared_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without an error: there was nothing to delete, which is fine */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    {
-      return_error (task, error);
-      return;
-    }
-
-  stop_timeout (g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -437,23 +394,11 @@ orgdesk_database_secret_clear_async (const char          *conninfo,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (conninfo != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = operation_new (cancellable, callback, user_data, orgdesk_database_secret_clear_async);
-  attributes = orgdesk_database_secret_dup_attributes (conninfo, &error);
-  if (attributes == NULL)
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  secret_password_clearv (get_schema (), attributes, operation_get_cancellable (task), on_cleared_cb, task);
+  start_call (CALL_CLEAR, conninfo, NULL, cancellable, callback, user_data,
+              orgdesk_database_secret_clear_async);
 }
 
 gboolean
