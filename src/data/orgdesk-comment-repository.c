@@ -98,33 +98,6 @@ orgdesk_comment_repository_new (OrgdeskDatabase *database,
   return g_object_new (ORGDESK_TYPE_COMMENT_REPOSITORY, "database", database, "session", session, NULL);
 }
 
-/* The last statement's rows are comments. */
-static void
-on_comments_returned_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  OrgdeskQueryResult *rows;
-  GPtrArray *comments;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = g_ptr_array_index (results, results->len - 1);
-  comments = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), g_object_unref);
-  for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
-    g_ptr_array_add (comments, orgdesk_comment_new_from_result (rows, i));
-
-  g_task_return_pointer (task, comments, (GDestroyNotify) g_ptr_array_unref);
-}
-
 void
 orgdesk_comment_repository_list_async (OrgdeskCommentRepository *self,
                                        const char               *post_id,
@@ -135,28 +108,22 @@ orgdesk_comment_repository_list_async (OrgdeskCommentRepository *self,
   g_autoptr(OrgdeskRepositoryScope) scope = NULL;
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   OrgdeskQuery *query;
-  GError *error = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_list_async,
-                                         cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task_for_id (ORGDESK_REPOSITORY (self), orgdesk_comment_repository_list_async,
+                                                post_id, _("The post does not exist"),
+                                                cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
-
-  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
 
   query = _orgdesk_repository_scope_new_query (scope, SELECT_COMMENTS_SQL);
   orgdesk_query_add_param (query, post_id);
   g_ptr_array_add (queries, query);
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
-                                 on_comments_returned_cb, task);
+  _orgdesk_repository_run_for_rows (ORGDESK_REPOSITORY (self), scope, queries, task,
+                                    (OrgdeskRowFunc) orgdesk_comment_new_from_result, g_object_unref);
 }
 
 /**
@@ -176,35 +143,6 @@ orgdesk_comment_repository_list_finish (OrgdeskCommentRepository  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* The last statement's rows hold the comment written (or none: not in this
- * organization, or deleted meanwhile). */
-static void
-on_comment_written_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  OrgdeskQueryResult *rows;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = g_ptr_array_index (results, results->len - 1);
-  if (orgdesk_query_result_get_n_rows (rows) == 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The comment does not exist"));
-      return;
-    }
-
-  g_task_return_pointer (task, orgdesk_comment_new_from_result (rows, 0), g_object_unref);
 }
 
 /* Create and update: the same checks, then @sql with @id as $2 and @body as $3
@@ -255,8 +193,10 @@ write_comment (OrgdeskCommentRepository *self,
       orgdesk_query_add_param (query, new_comment_id != NULL ? new_comment_id : fresh_id);
     }
   g_ptr_array_add (queries, query);
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable,
-                                 on_comment_written_cb, task);
+  /* No row: not in this organization, or deleted meanwhile */
+  _orgdesk_repository_run_for_row (ORGDESK_REPOSITORY (self), scope, queries, task,
+                                   (OrgdeskRowFunc) orgdesk_comment_new_from_result, g_object_unref,
+                                   _("The comment does not exist"));
 }
 
 /**

@@ -106,41 +106,67 @@ check_post (const char  *title,
 
 /* The last statement's rows hold the post (or none: not in this organization). */
 static void
-on_post_returned_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+run_for_post (OrgdeskPostRepository  *self,
+              OrgdeskRepositoryScope *scope,
+              GPtrArray              *queries,
+              GTask                  *task)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  OrgdeskQueryResult *rows;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = g_ptr_array_index (results, results->len - 1);
-  if (orgdesk_query_result_get_n_rows (rows) == 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The post does not exist"));
-      return;
-    }
-
-  g_task_return_pointer (task, orgdesk_post_new_from_result (rows, 0), g_object_unref);
+  _orgdesk_repository_run_for_row (ORGDESK_REPOSITORY (self), scope, queries, task,
+                                   (OrgdeskRowFunc) orgdesk_post_new_from_result, g_object_unref,
+                                   _("The post does not exist"));
 }
 
+/* Create and update: the same checks, then @sql with @post_id as $2, @title as
+ * $3 and @body as $4.  A new post names its author, so the user's row is
+ * upserted first. */
 static void
-run (OrgdeskPostRepository  *self,
-     OrgdeskRepositoryScope *scope,
-     GPtrArray              *queries,
-     GTask                  *task,
-     GAsyncReadyCallback     callback)
+write_post (OrgdeskPostRepository *self,
+            gpointer               source_tag,
+            const char            *sql,
+            const char            *post_id,
+            const char            *title,
+            const char            *body,
+            GCancellable          *cancellable,
+            GAsyncReadyCallback    callback,
+            gpointer               user_data)
 {
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries,
-                                 g_task_get_cancellable (task), callback, task);
+  gboolean create = source_tag == orgdesk_post_repository_create_async;
+  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *fresh_id = NULL;
+  OrgdeskQuery *query;
+  GError *error = NULL;
+  GTask *task;
+
+  g_assert (ORGDESK_IS_POST_REPOSITORY (self));
+
+  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), source_tag, cancellable, callback, user_data, &scope);
+  if (task == NULL)
+    return;
+
+  if (create && post_id != NULL && !g_uuid_string_is_valid (post_id))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a new post's id must be a UUID");
+  else if (!create)
+    _orgdesk_repository_check_id (post_id, _("The post does not exist"), &error);
+  if (error != NULL || !check_post (title, body, &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return;
+    }
+
+  if (create)
+    {
+      g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
+      if (post_id == NULL)
+        post_id = fresh_id = orgdesk_post_repository_new_post_id ();
+    }
+  query = _orgdesk_repository_scope_new_query (scope, sql);
+  orgdesk_query_add_param (query, post_id);
+  orgdesk_query_add_param (query, title);
+  orgdesk_query_add_param (query, body);
+  g_ptr_array_add (queries, query);
+
+  run_for_post (self, scope, queries, task);
 }
 
 /* }}} */
@@ -209,43 +235,11 @@ orgdesk_post_repository_create_async (OrgdeskPostRepository *self,
                                       GAsyncReadyCallback    callback,
                                       gpointer               user_data)
 {
-  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
-  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *query;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_create_async, cancellable, callback, user_data, &scope);
-  if (task == NULL)
-    return;
-
-  if (post_id != NULL && !g_uuid_string_is_valid (post_id))
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a new post's id must be a UUID");
-  if (error != NULL || !check_post (title, body, &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
-
-  g_ptr_array_add (queries, _orgdesk_repository_new_author_upsert (ORGDESK_REPOSITORY (self)));
-
-  query = _orgdesk_repository_scope_new_query (scope, INSERT_POST_SQL);
-  if (post_id != NULL)
-    orgdesk_query_add_param (query, post_id);
-  else
-    {
-      g_autofree char *new_id = orgdesk_post_repository_new_post_id ();
-
-      orgdesk_query_add_param (query, new_id);
-    }
-  orgdesk_query_add_param (query, title);
-  orgdesk_query_add_param (query, body);
-  g_ptr_array_add (queries, query);
-
-  run (self, scope, queries, task, on_post_returned_cb);
+  write_post (self, orgdesk_post_repository_create_async, INSERT_POST_SQL, post_id, title, body,
+              cancellable, callback, user_data);
 }
 
 /**
@@ -280,27 +274,22 @@ orgdesk_post_repository_get_async (OrgdeskPostRepository *self,
   g_autoptr(OrgdeskRepositoryScope) scope = NULL;
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   OrgdeskQuery *query;
-  GError *error = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_get_async, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task_for_id (ORGDESK_REPOSITORY (self), orgdesk_post_repository_get_async,
+                                                post_id, _("The post does not exist"),
+                                                cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
-
-  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
 
   query = _orgdesk_repository_scope_new_query (scope, SELECT_POST_SQL);
   orgdesk_query_add_param (query, post_id);
   g_ptr_array_add (queries, query);
 
-  run (self, scope, queries, task, on_post_returned_cb);
+  run_for_post (self, scope, queries, task);
 }
 
 OrgdeskPost *
@@ -323,32 +312,11 @@ orgdesk_post_repository_update_async (OrgdeskPostRepository *self,
                                       GAsyncReadyCallback    callback,
                                       gpointer               user_data)
 {
-  g_autoptr(OrgdeskRepositoryScope) scope = NULL;
-  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *query;
-  GError *error = NULL;
-  GTask *task;
-
   g_return_if_fail (ORGDESK_IS_POST_REPOSITORY (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = _orgdesk_repository_start_task (ORGDESK_REPOSITORY (self), orgdesk_post_repository_update_async, cancellable, callback, user_data, &scope);
-  if (task == NULL)
-    return;
-
-  if (!_orgdesk_repository_check_id (post_id, _("The post does not exist"), &error) || !check_post (title, body, &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
-
-  query = _orgdesk_repository_scope_new_query (scope, UPDATE_POST_SQL);
-  orgdesk_query_add_param (query, post_id);
-  orgdesk_query_add_param (query, title);
-  orgdesk_query_add_param (query, body);
-  g_ptr_array_add (queries, query);
-
-  run (self, scope, queries, task, on_post_returned_cb);
+  write_post (self, orgdesk_post_repository_update_async, UPDATE_POST_SQL, post_id, title, body,
+              cancellable, callback, user_data);
 }
 
 OrgdeskPost *

@@ -43,6 +43,14 @@ GTask                  *_orgdesk_repository_start_user_task (OrgdeskRepository  
                                                             GAsyncReadyCallback      callback,
                                                             gpointer                 user_data,
                                                             OrgdeskRepositoryScope **scope);
+GTask                  *_orgdesk_repository_start_task_for_id (OrgdeskRepository   *self,
+                                                            gpointer                 source_tag,
+                                                            const char              *id,
+                                                            const char              *not_found_message,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data,
+                                                            OrgdeskRepositoryScope **scope);
 void                    _orgdesk_repository_fail_task      (GTask                   *task,
                                                             GError                  *error);
 void                    _orgdesk_repository_add_profile_params (OrgdeskQuery        *query,
@@ -72,5 +80,23 @@ void                    _orgdesk_repository_run_async      (OrgdeskRepository   
 GPtrArray              *_orgdesk_repository_run_finish     (OrgdeskRepository       *self,
                                                             GAsyncResult            *result,
                                                             GError                 **error);
+
+/* Makes a repository's object from one row of a result: orgdesk_post_new_from_result()… */
+typedef gpointer (*OrgdeskRowFunc) (OrgdeskQueryResult *result,
+                                    guint               row);
+
+void                    _orgdesk_repository_run_for_row    (OrgdeskRepository       *self,
+                                                            OrgdeskRepositoryScope  *scope,
+                                                            GPtrArray               *queries,
+                                                            GTask                   *task,
+                                                            OrgdeskRowFunc           new_from_row,
+                                                            GDestroyNotify           free_func,
+                                                            const char              *not_found_message);
+void                    _orgdesk_repository_run_for_rows   (OrgdeskRepository       *self,
+                                                            OrgdeskRepositoryScope  *scope,
+                                                            GPtrArray               *queries,
+                                                            GTask                   *task,
+                                                            OrgdeskRowFunc           new_from_row,
+                                                            GDestroyNotify           free_func);
 
 G_END_DECLS

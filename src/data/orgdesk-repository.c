@@ -234,6 +234,38 @@ _orgdesk_repository_start_user_task (OrgdeskRepository       *self,
   return start_task (self, FALSE, source_tag, cancellable, callback, user_data, scope);
 }
 
+/**
+ * _orgdesk_repository_start_task_for_id:
+ * @id: the id of the row the request is about
+ * @not_found_message: the error when @id cannot name a row
+ *
+ * Like _orgdesk_repository_start_task(), for a request about one row: when @id
+ * is not a UUID, the task fails at once with %G_IO_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (nullable): the task
+ */
+GTask *
+_orgdesk_repository_start_task_for_id (OrgdeskRepository       *self,
+                                       gpointer                 source_tag,
+                                       const char              *id,
+                                       const char              *not_found_message,
+                                       GCancellable            *cancellable,
+                                       GAsyncReadyCallback      callback,
+                                       gpointer                 user_data,
+                                       OrgdeskRepositoryScope **scope)
+{
+  GTask *task = start_task (self, TRUE, source_tag, cancellable, callback, user_data, scope);
+  GError *error = NULL;
+
+  if (task != NULL && !_orgdesk_repository_check_id (id, not_found_message, &error))
+    {
+      _orgdesk_repository_fail_task (task, error);
+      return NULL;
+    }
+
+  return task;
+}
+
 void
 _orgdesk_repository_fail_task (GTask  *task,
                                GError *error)
@@ -343,18 +375,12 @@ _orgdesk_repository_delete_async (OrgdeskRepository   *self,
   g_autoptr(OrgdeskRepositoryScope) scope = NULL;
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   OrgdeskQuery *query;
-  GError *error = NULL;
   GTask *task;
 
-  task = _orgdesk_repository_start_task (self, source_tag, cancellable, callback, user_data, &scope);
+  task = _orgdesk_repository_start_task_for_id (self, source_tag, id, not_found_message,
+                                                cancellable, callback, user_data, &scope);
   if (task == NULL)
     return;
-
-  if (!_orgdesk_repository_check_id (id, not_found_message, &error))
-    {
-      _orgdesk_repository_fail_task (task, error);
-      return;
-    }
 
   g_task_set_task_data (task, g_strdup (not_found_message), g_free);
   query = _orgdesk_repository_scope_new_query (scope, sql);
@@ -444,6 +470,118 @@ _orgdesk_repository_run_finish (OrgdeskRepository  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* What to make of the last statement's rows (see _orgdesk_repository_run_for_row()) */
+typedef struct
+{
+  OrgdeskRowFunc  new_from_row;
+  GDestroyNotify  free_func;
+  char           *not_found_message;   /* NULL: every row, as an array */
+} RowRequest;
+
+static void
+row_request_free (RowRequest *request)
+{
+  g_free (request->not_found_message);
+  g_free (request);
+}
+
+static void
+on_rows_returned_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RowRequest *request = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) results = NULL;
+  OrgdeskQueryResult *rows;
+  GPtrArray *objects;
+  GError *error = NULL;
+
+  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  rows = g_ptr_array_index (results, results->len - 1);
+  if (request->not_found_message == NULL)
+    {
+      objects = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), request->free_func);
+      for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
+        g_ptr_array_add (objects, request->new_from_row (rows, i));
+      g_task_return_pointer (task, objects, (GDestroyNotify) g_ptr_array_unref);
+    }
+  else if (orgdesk_query_result_get_n_rows (rows) == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s", request->not_found_message);
+  else
+    g_task_return_pointer (task, request->new_from_row (rows, 0), request->free_func);
+}
+
+static void
+run_for_rows (OrgdeskRepository      *self,
+              OrgdeskRepositoryScope *scope,
+              GPtrArray              *queries,
+              GTask                  *task,
+              OrgdeskRowFunc          new_from_row,
+              GDestroyNotify          free_func,
+              const char             *not_found_message)
+{
+  RowRequest *request = g_new0 (RowRequest, 1);
+
+  request->new_from_row = new_from_row;
+  request->free_func = free_func;
+  request->not_found_message = g_strdup (not_found_message);
+  g_task_set_task_data (task, request, (GDestroyNotify) row_request_free);
+
+  _orgdesk_repository_run_async (self, scope, queries, g_task_get_cancellable (task), on_rows_returned_cb, task);
+}
+
+/**
+ * _orgdesk_repository_run_for_row:
+ * @self: a repository
+ * @scope: the scope captured when the request started
+ * @queries: (element-type OrgdeskQuery): the statements, one transaction
+ * @task: (transfer full): the request's task, from _orgdesk_repository_start_task()
+ * @new_from_row: makes the object from the last statement's first row
+ * @free_func: frees what @new_from_row makes
+ * @not_found_message: the error when the last statement returned no row
+ *
+ * Runs @queries (see _orgdesk_repository_run_async()) and returns on @task what
+ * @new_from_row makes of the last statement's first row, or fails it with
+ * %G_IO_ERROR_NOT_FOUND when there is none.
+ */
+void
+_orgdesk_repository_run_for_row (OrgdeskRepository      *self,
+                                 OrgdeskRepositoryScope *scope,
+                                 GPtrArray              *queries,
+                                 GTask                  *task,
+                                 OrgdeskRowFunc          new_from_row,
+                                 GDestroyNotify          free_func,
+                                 const char             *not_found_message)
+{
+  g_return_if_fail (not_found_message != NULL);
+
+  run_for_rows (self, scope, queries, task, new_from_row, free_func, not_found_message);
+}
+
+/**
+ * _orgdesk_repository_run_for_rows:
+ *
+ * Like _orgdesk_repository_run_for_row(), returning a #GPtrArray of what
+ * @new_from_row makes of each of the last statement's rows (maybe none).
+ */
+void
+_orgdesk_repository_run_for_rows (OrgdeskRepository      *self,
+                                  OrgdeskRepositoryScope *scope,
+                                  GPtrArray              *queries,
+                                  GTask                  *task,
+                                  OrgdeskRowFunc          new_from_row,
+                                  GDestroyNotify          free_func)
+{
+  run_for_rows (self, scope, queries, task, new_from_row, free_func, NULL);
 }
 
 static void

@@ -35,31 +35,12 @@ struct _OrgdeskUserRepository
 
 G_DEFINE_FINAL_TYPE (OrgdeskUserRepository, orgdesk_user_repository, ORGDESK_TYPE_REPOSITORY)
 
-static void
-on_upserted_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* The last statement's one row holds the user's id. */
+static gpointer
+user_id_from_result (OrgdeskQueryResult *rows,
+                     guint               row)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) results = NULL;
-  OrgdeskQueryResult *rows;
-  GError *error = NULL;
-
-  results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = g_ptr_array_index (results, results->len - 1);
-  if (orgdesk_query_result_get_n_rows (rows) != 1)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The user's row is not there");
-      return;
-    }
-
-  g_task_return_pointer (task, g_strdup (orgdesk_query_result_get_value (rows, 0, 0)), g_free);
+  return g_strdup (orgdesk_query_result_get_value (rows, row, 0));
 }
 
 static void
@@ -119,7 +100,8 @@ orgdesk_user_repository_upsert_async (OrgdeskUserRepository *self,
   g_ptr_array_add (queries, query);
   g_ptr_array_add (queries, orgdesk_query_new (SELECT_USER_ID_SQL));
 
-  _orgdesk_repository_run_async (ORGDESK_REPOSITORY (self), scope, queries, cancellable, on_upserted_cb, task);
+  _orgdesk_repository_run_for_row (ORGDESK_REPOSITORY (self), scope, queries, task,
+                                   user_id_from_result, g_free, "The user's row is not there");
 }
 
 /**

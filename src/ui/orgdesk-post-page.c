@@ -76,6 +76,94 @@ format_meta (const char *author,
   return g_strdup_printf (_("%s · %s"), author != NULL && *author != '\0' ? author : _("Unknown author"), when);
 }
 
+/* Editing and deleting, posts and comments alike {{{ */
+
+static void
+on_edit_updated_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(OrgdeskPostEditor) editor = user_data;
+  g_autoptr(GObject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ORGDESK_IS_POST_REPOSITORY (source))
+    saved = (GObject *) orgdesk_post_repository_update_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
+  else
+    saved = (GObject *) orgdesk_comment_repository_update_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error);
+  orgdesk_post_editor_finish_saving (editor, saved, error);
+}
+
+/* The editor's own cancellable, not the page's: the page may move on to
+ * another post while the dialog still waits for this one's answer.  On failure
+ * the editor stays open with the text and says why. */
+static void
+on_editor_save_cb (OrgdeskPostEditor *editor,
+                   const char        *title,
+                   const char        *body,
+                   OrgdeskPostPage   *self)
+{
+  GObject *edited = g_object_get_data (G_OBJECT (editor), "orgdesk-edited");
+  GCancellable *cancellable = orgdesk_post_editor_get_cancellable (editor);
+
+  if (ORGDESK_IS_POST (edited))
+    orgdesk_post_repository_update_async (self->posts, orgdesk_post_get_id (ORGDESK_POST (edited)), title, body,
+                                          cancellable, on_edit_updated_cb, g_object_ref (editor));
+  else
+    orgdesk_comment_repository_update_async (self->comments, orgdesk_comment_get_id (ORGDESK_COMMENT (edited)), body,
+                                             cancellable, on_edit_updated_cb, g_object_ref (editor));
+}
+
+/* Opens the editor on @edited: the post, or one of its comments (no @title).
+ * @saved_cb shows what was saved. */
+static void
+open_editor (OrgdeskPostPage *self,
+             GObject         *edited,
+             const char      *heading,
+             const char      *title,
+             const char      *body,
+             GCallback        saved_cb)
+{
+  gboolean is_post = ORGDESK_IS_POST (edited);
+  OrgdeskRepository *repository = is_post ? ORGDESK_REPOSITORY (self->posts) : ORGDESK_REPOSITORY (self->comments);
+  OrgdeskPostEditor *editor;
+
+  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    orgdesk_repository_get_session (repository),
+                                    heading, _("_Save"), is_post, title, body);
+  g_object_set_data_full (G_OBJECT (editor), "orgdesk-edited", g_object_ref (edited), g_object_unref);
+  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
+  g_signal_connect_object (editor, "saved", saved_cb, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+/* Asks before deleting; @response_cb gets the page, the response and the
+ * dialog, which keeps @comment_id (if any) as "orgdesk-comment-id". */
+static void
+confirm_delete (OrgdeskPostPage *self,
+                const char      *heading,
+                const char      *body,
+                const char      *comment_id,
+                GCallback        response_cb)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (comment_id != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "orgdesk-comment-id", g_strdup (comment_id), g_free);
+  g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
 /* Comments {{{ */
 
 /* A row keeps its comment (for the id and the text to edit) and its body label,
@@ -257,34 +345,6 @@ find_comment_row (OrgdeskPostPage *self,
 }
 
 static void
-on_comment_updated_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(OrgdeskPostEditor) editor = user_data;
-  g_autoptr(OrgdeskComment) comment = NULL;
-  g_autoptr(GError) error = NULL;
-
-  comment = orgdesk_comment_repository_update_finish (ORGDESK_COMMENT_REPOSITORY (source), result, &error);
-  orgdesk_post_editor_finish_saving (editor, G_OBJECT (comment), error);
-}
-
-/* The editor's own cancellable, as for the post: on failure it stays open with
- * the text and says why. */
-static void
-on_comment_editor_save_cb (OrgdeskPostEditor *editor,
-                           const char        *title,
-                           const char        *body,
-                           OrgdeskPostPage   *self)
-{
-  const char *comment_id = g_object_get_data (G_OBJECT (editor), "orgdesk-comment-id");
-
-  orgdesk_comment_repository_update_async (self->comments, comment_id, body,
-                                           orgdesk_post_editor_get_cancellable (editor),
-                                           on_comment_updated_cb, g_object_ref (editor));
-}
-
-static void
 on_comment_editor_saved_cb (OrgdeskPostPage *self,
                             OrgdeskComment  *comment)
 {
@@ -301,20 +361,14 @@ comment_edit_activated (GtkWidget  *widget,
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
   GtkWidget *row = find_comment_row (self, g_variant_get_string (parameter, NULL));
-  OrgdeskPostEditor *editor;
   OrgdeskComment *comment;
 
   if (row == NULL)
     return;
 
   comment = g_object_get_data (G_OBJECT (row), "orgdesk-comment");
-  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                    orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->comments)),
-                                    _("Edit Comment"), _("_Save"), FALSE, NULL, orgdesk_comment_get_body (comment));
-  g_object_set_data_full (G_OBJECT (editor), "orgdesk-comment-id", g_strdup (orgdesk_comment_get_id (comment)), g_free);
-  g_signal_connect_object (editor, "save", G_CALLBACK (on_comment_editor_save_cb), self, 0);
-  g_signal_connect_object (editor, "saved", G_CALLBACK (on_comment_editor_saved_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (editor));
+  open_editor (self, G_OBJECT (comment), _("Edit Comment"), NULL, orgdesk_comment_get_body (comment),
+               G_CALLBACK (on_comment_editor_saved_cb));
 }
 
 /* A deletion under way: the row to remove once it is done. */
@@ -383,23 +437,12 @@ comment_delete_activated (GtkWidget  *widget,
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
   const char *comment_id = g_variant_get_string (parameter, NULL);
-  GtkWidget *dialog;
 
   if (find_comment_row (self, comment_id) == NULL)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete Comment?"),
-                                   _("The comment is deleted for everyone in this organization."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "orgdesk-comment-id", g_strdup (comment_id), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_comment_delete_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  confirm_delete (self, _("Delete Comment?"), _("The comment is deleted for everyone in this organization."),
+                  comment_id, G_CALLBACK (on_comment_delete_response_cb));
 }
 
 /* }}} */
@@ -407,36 +450,8 @@ comment_delete_activated (GtkWidget  *widget,
 /* Edit and delete {{{ */
 
 static void
-on_post_updated_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(OrgdeskPostEditor) editor = user_data;
-  g_autoptr(OrgdeskPost) post = NULL;
-  g_autoptr(GError) error = NULL;
-
-  post = orgdesk_post_repository_update_finish (ORGDESK_POST_REPOSITORY (source), result, &error);
-  orgdesk_post_editor_finish_saving (editor, G_OBJECT (post), error);
-}
-
-/* The editor's own cancellable, not the page's: the page may move on to
- * another post while the dialog still waits for this one's answer. */
-static void
-on_editor_save_cb (OrgdeskPostEditor *editor,
-                   const char        *title,
-                   const char        *body,
-                   OrgdeskPostPage   *self)
-{
-  const char *post_id = g_object_get_data (G_OBJECT (editor), "orgdesk-post-id");
-
-  orgdesk_post_repository_update_async (self->posts, post_id, title, body,
-                                        orgdesk_post_editor_get_cancellable (editor),
-                                        on_post_updated_cb, g_object_ref (editor));
-}
-
-static void
-on_editor_saved_cb (OrgdeskPostPage *self,
-                    OrgdeskPost     *post)
+on_post_editor_saved_cb (OrgdeskPostPage *self,
+                         OrgdeskPost     *post)
 {
   if (self->post != NULL && g_str_equal (orgdesk_post_get_id (self->post), orgdesk_post_get_id (post)))
     orgdesk_post_page_set_post (self, post);
@@ -448,19 +463,12 @@ edit_activated (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
-  OrgdeskPostEditor *editor;
 
   if (self->post == NULL)
     return;
 
-  editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                    orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->posts)),
-                                    _("Edit Post"), _("_Save"), TRUE,
-                                    orgdesk_post_get_title (self->post), orgdesk_post_get_body (self->post));
-  g_object_set_data_full (G_OBJECT (editor), "orgdesk-post-id", g_strdup (orgdesk_post_get_id (self->post)), g_free);
-  g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
-  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (editor));
+  open_editor (self, G_OBJECT (self->post), _("Edit Post"), orgdesk_post_get_title (self->post),
+               orgdesk_post_get_body (self->post), G_CALLBACK (on_post_editor_saved_cb));
 }
 
 static void
@@ -498,22 +506,12 @@ delete_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
-  GtkWidget *dialog;
 
   if (self->post == NULL)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete Post?"),
-                                   _("The post and its comments are deleted for everyone in this organization."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  confirm_delete (self, _("Delete Post?"), _("The post and its comments are deleted for everyone in this organization."),
+                  NULL, G_CALLBACK (on_delete_response_cb));
 }
 
 static void
