@@ -330,6 +330,14 @@ post_page_shows (gconstpointer data)
          g_strcmp0 (orgdesk_post_get_title (orgdesk_post_page_get_post (page)), data) == 0;
 }
 
+static gboolean
+post_page_shows_any (gconstpointer data)
+{
+  OrgdeskPostPage *page = post_page ();
+
+  return page != NULL && orgdesk_post_page_get_post (page) != NULL;
+}
+
 static guint
 n_comment_rows (void)
 {
@@ -718,6 +726,58 @@ test_comment_edit_and_delete (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
 }
 
+/* A comment typed but not sent is not lost to a switch: it is back in the
+ * entry when the same post is opened again, and only there. */
+static void
+test_unsent_comment_survives_a_switch (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  g_autofree char *title = NULL;
+  GtkWidget *list_view;
+  GtkWidget *comment_entry;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  /* Fresh: the previous test deleted a post behind the list's back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.reload", NULL));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  list_view = find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW);
+  g_test_message ("opening Acme's first post");
+  g_signal_emit_by_name (list_view, "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows_any, NULL, 10);
+  title = g_strdup (orgdesk_post_get_title (orgdesk_post_page_get_post (post_page ())));
+  comment_entry = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (comment_entry), "Unsent across a switch");
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (globex));
+  assert_shows_organization (globex);
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+
+  /* Another post, in the other organization: an empty entry. */
+  list_view = find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW);
+  g_test_message ("opening Globex's first post");
+  g_signal_emit_by_name (list_view, "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows_any, NULL, 10);
+  comment_entry = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment_entry)), ==, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  list_view = find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW);
+  g_test_message ("opening Acme's first post again");
+  g_signal_emit_by_name (list_view, "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows, title, 10);
+  comment_entry = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment_entry)), ==, "Unsent across a switch");
+
+  gtk_editable_set_text (GTK_EDITABLE (comment_entry), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
+}
+
 /* Runs the main loop for @ms milliseconds, whatever happens. */
 static void
 run_for (guint ms)
@@ -1028,6 +1088,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/window/post-lifecycle", test_post_lifecycle);
   g_test_add_func ("/orgdesk/window/draft-keeps-its-organization", test_draft_keeps_its_organization);
   g_test_add_func ("/orgdesk/window/failed-save-keeps-the-text", test_failed_save_keeps_the_text);
+  g_test_add_func ("/orgdesk/window/unsent-comment-survives-a-switch", test_unsent_comment_survives_a_switch);
   g_test_add_func ("/orgdesk/window/sort", test_sort);
   g_test_add_func ("/orgdesk/window/stale-load-is-dropped", test_stale_load_is_dropped);
   g_test_add_func ("/orgdesk/window/database-down-and-back", test_database_down_and_back);

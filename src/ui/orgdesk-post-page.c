@@ -31,6 +31,8 @@ struct _OrgdeskPostPage
   OrgdeskPost              *post;
   GCancellable             *cancellable;
   char                     *pending_comment_id;   /* the comment being sent, kept until it is saved */
+  char                     *organization_id;      /* whose post this is */
+  GHashTable               *comment_drafts;       /* "organization/post" → CommentDraft */
 
   GtkLabel                 *title_label;
   GtkLabel                 *meta_label;
@@ -160,6 +162,73 @@ confirm_delete (OrgdeskPostPage *self,
     g_object_set_data_full (G_OBJECT (dialog), "orgdesk-comment-id", g_strdup (comment_id), g_free);
   g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+/* Unsent comments {{{ */
+
+/* A comment typed but not sent when the page moves on (back to the list, or
+ * another organization): it comes back when the same post is opened again. */
+typedef struct
+{
+  char *text;
+  char *comment_id;   /* the id a failed send used: sending again stays one comment */
+} CommentDraft;
+
+static void
+comment_draft_free (gpointer data)
+{
+  CommentDraft *draft = data;
+
+  g_free (draft->text);
+  g_free (draft->comment_id);
+  g_free (draft);
+}
+
+static char *
+dup_draft_key (OrgdeskPostPage *self)
+{
+  return g_strconcat (self->organization_id != NULL ? self->organization_id : "", "/",
+                      orgdesk_post_get_id (self->post), NULL);
+}
+
+static void
+keep_comment_draft (OrgdeskPostPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->comment_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  CommentDraft *draft;
+
+  if (self->post == NULL)
+    return;
+
+  if (*stripped == '\0')
+    {
+      g_autofree char *key = dup_draft_key (self);
+
+      g_hash_table_remove (self->comment_drafts, key);
+      return;
+    }
+
+  draft = g_new0 (CommentDraft, 1);
+  draft->text = g_strdup (text);
+  draft->comment_id = g_steal_pointer (&self->pending_comment_id);
+  g_hash_table_replace (self->comment_drafts, dup_draft_key (self), draft);
+}
+
+static void
+restore_comment_draft (OrgdeskPostPage *self)
+{
+  g_autofree char *key = dup_draft_key (self);
+  CommentDraft *draft = g_hash_table_lookup (self->comment_drafts, key);
+
+  if (draft == NULL)
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), draft->text);
+  self->pending_comment_id = g_steal_pointer (&draft->comment_id);
+  g_hash_table_remove (self->comment_drafts, key);
 }
 
 /* }}} */
@@ -533,6 +602,8 @@ orgdesk_post_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_comment_id, g_free);
+  g_clear_pointer (&self->organization_id, g_free);
+  g_clear_pointer (&self->comment_drafts, g_hash_table_unref);
   g_clear_object (&self->post);
   g_clear_object (&self->posts);
   g_clear_object (&self->comments);
@@ -616,6 +687,7 @@ static void
 orgdesk_post_page_init (OrgdeskPostPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->comment_drafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, comment_draft_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -653,6 +725,8 @@ orgdesk_post_page_set_post (OrgdeskPostPage *self,
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
+      gtk_widget_set_sensitive (GTK_WIDGET (self->comment_entry), TRUE);
+      keep_comment_draft (self);
       g_clear_pointer (&self->pending_comment_id, g_free);
       gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
     }
@@ -660,6 +734,16 @@ orgdesk_post_page_set_post (OrgdeskPostPage *self,
   g_set_object (&self->post, post);
   if (post == NULL)
     return;
+
+  if (!same_post)
+    {
+      OrgdeskSession *session = orgdesk_repository_get_session (ORGDESK_REPOSITORY (self->posts));
+      OrgdeskOrganization *active = orgdesk_session_get_active_organization (session);
+
+      g_free (self->organization_id);
+      self->organization_id = active != NULL ? g_strdup (orgdesk_organization_get_id (active)) : NULL;
+      restore_comment_draft (self);
+    }
 
   meta = format_meta (orgdesk_post_get_author_name (post), orgdesk_post_get_created_at (post));
   gtk_label_set_label (self->title_label, orgdesk_post_get_title (post));
