@@ -156,6 +156,21 @@ test_starts_signed_out (void)
   save_screenshot ("window-signed-out.png");
 }
 
+static gboolean
+user_row_is_current (gconstpointer data)
+{
+  OrgdeskUser *user = orgdesk_session_get_user (session ());
+  g_autofree char *name = NULL;
+
+  name = orgdesk_test_database_dup_value ("SELECT name FROM orgdesk.users WHERE logto_id = $1",
+                                          orgdesk_user_get_subject (user));
+  if (g_strcmp0 (name, orgdesk_user_get_display_name (user)) == 0)
+    return TRUE;
+
+  g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+  return FALSE;
+}
+
 static void
 test_sign_in (void)
 {
@@ -189,6 +204,10 @@ test_sign_in (void)
     g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
   }
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
+
+  /* The app wrote the user's row at sign-in (start_application made it stale). */
+  g_test_message ("waiting for the user's row");
+  orgdesk_test_wait_for_condition (user_row_is_current, NULL, 30);
 }
 
 static void
@@ -1048,6 +1067,13 @@ start_application (void)
       g_autofree char *through_proxy = NULL;
 
       prepare_database ();
+      {
+        g_autofree char *n_stale = orgdesk_test_database_dup_value (
+          "WITH u AS (UPDATE orgdesk.users SET name = 'Stale name' WHERE email = $1 RETURNING 1)"
+          " SELECT count(*)::text FROM u", "alice@example.test");
+
+        g_assert_cmpstr (n_stale, ==, "1");
+      }
       database_proxy = orgdesk_test_proxy_new_for_conninfo (g_getenv ("ORGDESK_TEST_DATABASE_URI"), &error);
       g_assert_no_error (error);
       through_proxy = orgdesk_test_proxy_dup_conninfo (database_proxy, g_getenv ("ORGDESK_TEST_DATABASE_URI"));
