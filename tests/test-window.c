@@ -854,7 +854,11 @@ test_sort (void)
       OrgdeskPagedModel *shown;
       guint n;
 
+      g_autofree char *remembered = NULL;
+
       set_sort (nicks[i]);
+      remembered = g_settings_get_string (orgdesk_application_get_settings (app), "posts-sort");
+      g_assert_cmpstr (remembered, ==, nicks[i]);
       shown = orgdesk_posts_page_get_model (posts_page ());
       source = orgdesk_post_repository_list (orgdesk_application_get_post_repository (app), NULL, sorts[i], &error);
       g_assert_no_error (error);

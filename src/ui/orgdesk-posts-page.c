@@ -457,7 +457,7 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   /* The nick of an #OrgdeskPostSort: "newest", "oldest" or "title". */
   properties[PROP_SORT] =
     g_param_spec_string ("sort", NULL, NULL, "newest",
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ORGDESK_TYPE_PAGED_ITEM);
@@ -491,9 +491,19 @@ orgdesk_posts_page_init (OrgdeskPostsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * orgdesk_posts_page_new:
+ * @repository: the posts
+ * @comment_repository: their comments
+ * @sort: (nullable): the order to start with (#OrgdeskPostSort's nick), so the
+ *   first load is already in it
+ *
+ * Returns: (transfer floating): the page
+ */
 GtkWidget *
 orgdesk_posts_page_new (OrgdeskPostRepository    *repository,
-                        OrgdeskCommentRepository *comment_repository)
+                        OrgdeskCommentRepository *comment_repository,
+                        const char               *sort)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (repository), NULL);
   g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (comment_repository), NULL);
@@ -501,6 +511,7 @@ orgdesk_posts_page_new (OrgdeskPostRepository    *repository,
   return g_object_new (ORGDESK_TYPE_POSTS_PAGE,
                        "repository", repository,
                        "comment-repository", comment_repository,
+                       "sort", sort,
                        NULL);
 }
 

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OrgdeskPostsPage, orgdesk_posts_page, ORGDESK, POSTS_PAGE, GtkWidget)
 
 GtkWidget         *orgdesk_posts_page_new             (OrgdeskPostRepository    *repository,
-                                                       OrgdeskCommentRepository *comment_repository);
+                                                       OrgdeskCommentRepository *comment_repository,
+                                                       const char               *sort);
 void               orgdesk_posts_page_reload          (OrgdeskPostsPage      *self);
 OrgdeskPagedModel *orgdesk_posts_page_get_model       (OrgdeskPostsPage      *self);
 const char        *orgdesk_posts_page_get_visible_state (OrgdeskPostsPage    *self);

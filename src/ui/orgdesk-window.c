@@ -428,7 +428,14 @@ orgdesk_window_constructed (GObject *object)
   g_assert (G_IS_SETTINGS (self->settings));
   g_assert (ORGDESK_IS_POST_REPOSITORY (self->post_repository));
 
-  adw_bin_set_child (self->posts_bin, orgdesk_posts_page_new (self->post_repository, self->comment_repository));
+  {
+    g_autofree char *sort = g_settings_get_string (self->settings, "posts-sort");
+    GtkWidget *posts_page = orgdesk_posts_page_new (self->post_repository, self->comment_repository, sort);
+
+    /* The order chosen last time is the first load's; a new choice is kept. */
+    adw_bin_set_child (self->posts_bin, posts_page);
+    g_settings_bind (self->settings, "posts-sort", posts_page, "sort", G_SETTINGS_BIND_DEFAULT);
+  }
 
   popover = gtk_menu_button_get_popover (self->primary_menu_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), create_user_box (self), "user");
