@@ -158,6 +158,19 @@ report_error (OrgdeskSession *self,
   g_signal_emit (self, signals[ERROR_OCCURRED], 0, error);
 }
 
+/* Logto is unreachable: said once, when the session goes offline.  At an
+ * offline start the resume and the database token fail together. */
+static void
+go_offline (OrgdeskSession *self,
+            const GError   *error)
+{
+  if (self->offline)
+    return;
+
+  set_offline (self, TRUE);
+  report_error (self, error);
+}
+
 /* }}} */
 
 /* The active organization and its database token {{{ */
@@ -202,10 +215,9 @@ on_database_token_cb (GObject      *source,
     }
 
   if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE))
-    set_offline (self, TRUE);
-
+    go_offline (self, error);
   /* invalid_grant is reported once, by the grant's invalidated signal. */
-  if (!g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT))
+  else if (!g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT))
     report_error (self, error);
 }
 
@@ -535,9 +547,8 @@ on_resume_refreshed_cb (GObject      *source,
   if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE) && self->user != NULL)
     {
       g_debug ("Logto is unreachable; starting offline: %s", error->message);
-      set_offline (self, TRUE);
+      go_offline (self, error);
       set_state (self, ORGDESK_SESSION_STATE_SIGNED_IN);
-      report_error (self, error);
       g_clear_error (&error);
       g_task_return_boolean (task, TRUE);
       return;
