@@ -128,31 +128,6 @@ orgdesk_query_new (const char *sql)
 }
 
 /**
- * orgdesk_query_new_with_params:
- * @sql: one SQL statement
- * @n_params: the number of parameters
- * @params: (array length=n_params) (nullable): the values of $1…$n, NULL for SQL NULL
- *
- * Returns: (transfer full): a new query
- */
-OrgdeskQuery *
-orgdesk_query_new_with_params (const char         *sql,
-                               guint               n_params,
-                               const char * const *params)
-{
-  OrgdeskQuery *self;
-
-  g_return_val_if_fail (sql != NULL, NULL);
-  g_return_val_if_fail (n_params == 0 || params != NULL, NULL);
-
-  self = orgdesk_query_new (sql);
-  for (guint i = 0; i < n_params; i++)
-    orgdesk_query_add_param (self, params[i]);
-
-  return self;
-}
-
-/**
  * orgdesk_query_add_param:
  * @self: a #OrgdeskQuery
  * @value: (nullable): the text of the next parameter, or %NULL for SQL NULL
@@ -166,22 +141,6 @@ orgdesk_query_add_param (OrgdeskQuery *self,
   g_return_if_fail (ORGDESK_IS_QUERY (self));
 
   g_ptr_array_add (self->params, g_strdup (value));
-}
-
-/**
- * orgdesk_query_add_param_int64:
- * @self: a #OrgdeskQuery
- * @value: a number
- *
- * Appends a parameter holding @value in decimal.
- */
-void
-orgdesk_query_add_param_int64 (OrgdeskQuery *self,
-                               gint64        value)
-{
-  g_return_if_fail (ORGDESK_IS_QUERY (self));
-
-  g_ptr_array_add (self->params, g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
 const char *
@@ -198,23 +157,6 @@ orgdesk_query_get_n_params (OrgdeskQuery *self)
   g_return_val_if_fail (ORGDESK_IS_QUERY (self), 0);
 
   return self->params->len;
-}
-
-/**
- * orgdesk_query_get_param:
- * @self: a #OrgdeskQuery
- * @index: a parameter index, 0 for $1
- *
- * Returns: (nullable): the parameter's text, or %NULL for SQL NULL
- */
-const char *
-orgdesk_query_get_param (OrgdeskQuery *self,
-                         guint         index)
-{
-  g_return_val_if_fail (ORGDESK_IS_QUERY (self), NULL);
-  g_return_val_if_fail (index < self->params->len, NULL);
-
-  return g_ptr_array_index (self->params, index);
 }
 
 /**

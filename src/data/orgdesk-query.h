@@ -16,17 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OrgdeskQuery, orgdesk_query, ORGDESK, QUERY, GObject)
 
 OrgdeskQuery *orgdesk_query_new             (const char         *sql);
-OrgdeskQuery *orgdesk_query_new_with_params (const char         *sql,
-                                             guint               n_params,
-                                             const char * const *params);
 void          orgdesk_query_add_param       (OrgdeskQuery       *self,
                                              const char         *value);
-void          orgdesk_query_add_param_int64 (OrgdeskQuery       *self,
-                                             gint64              value);
 const char   *orgdesk_query_get_sql         (OrgdeskQuery       *self);
 guint         orgdesk_query_get_n_params    (OrgdeskQuery       *self);
-const char   *orgdesk_query_get_param       (OrgdeskQuery       *self,
-                                             guint               index);
 const char * const *orgdesk_query_get_params (OrgdeskQuery      *self);
 
 G_END_DECLS

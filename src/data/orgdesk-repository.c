@@ -101,23 +101,6 @@ _orgdesk_repository_scope_new (OrgdeskRepository  *self,
   return scope_new (self, TRUE, error);
 }
 
-/**
- * _orgdesk_repository_user_scope_new:
- * @self: a repository
- * @error: return location for a #GError
- *
- * A scope for requests about the signed-in user only, with or without an active
- * organization: the database sees the user and no organization.
- *
- * Returns: (transfer full) (nullable): the scope, or %NULL when nobody is signed in
- */
-OrgdeskRepositoryScope *
-_orgdesk_repository_user_scope_new (OrgdeskRepository  *self,
-                                    GError            **error)
-{
-  return scope_new (self, FALSE, error);
-}
-
 OrgdeskRepositoryScope *
 _orgdesk_repository_scope_ref (OrgdeskRepositoryScope *scope)
 {
@@ -218,8 +201,9 @@ _orgdesk_repository_start_task (OrgdeskRepository       *self,
 /**
  * _orgdesk_repository_start_user_task:
  *
- * Like _orgdesk_repository_start_task(), for a request in the signed-in user's
- * scope (see _orgdesk_repository_user_scope_new()).
+ * Like _orgdesk_repository_start_task(), for a request about the signed-in
+ * user only, with or without an active organization: the database sees the
+ * user and no organization.
  *
  * Returns: (transfer full) (nullable): the task
  */
