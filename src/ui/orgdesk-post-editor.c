@@ -34,7 +34,6 @@ struct _OrgdeskPostEditor
   gboolean        discard_confirmed;
 
   GtkLabel       *heading_label;
-  GtkButton      *cancel_button;
   GtkButton      *save_button;
   GtkStack       *save_stack;
   GtkLabel       *save_label;
@@ -326,7 +325,6 @@ orgdesk_post_editor_class_init (OrgdeskPostEditorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-post-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostEditor, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostEditor, save_stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostEditor, save_label);
@@ -395,7 +393,8 @@ orgdesk_post_editor_new (GtkWindow      *parent,
   gtk_label_set_label (self->heading_label, heading);
   gtk_label_set_text_with_mnemonic (self->save_label, save_label);
   gtk_widget_set_visible (GTK_WIDGET (self->title), with_title);
-  orgdesk_post_editor_set_text (self, title, body);
+  gtk_editable_set_text (self->title, title != NULL ? title : "");
+  gtk_text_buffer_set_text (self->body, body != NULL ? body : "", -1);
   self->saved_title = g_strdup (gtk_editable_get_text (self->title));
   self->saved_body = orgdesk_post_editor_dup_body (self);
 
@@ -420,17 +419,6 @@ orgdesk_post_editor_get_cancellable (OrgdeskPostEditor *self)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_EDITOR (self), NULL);
   return self->cancellable;
-}
-
-void
-orgdesk_post_editor_set_text (OrgdeskPostEditor *self,
-                              const char        *title,
-                              const char        *body)
-{
-  g_return_if_fail (ORGDESK_IS_POST_EDITOR (self));
-
-  gtk_editable_set_text (self->title, title != NULL ? title : "");
-  gtk_text_buffer_set_text (self->body, body != NULL ? body : "", -1);
 }
 
 gboolean

@@ -38,9 +38,6 @@ void               orgdesk_post_editor_save               (OrgdeskPostEditor *se
 gboolean           orgdesk_post_editor_get_can_save       (OrgdeskPostEditor *self);
 gboolean           orgdesk_post_editor_get_saving         (OrgdeskPostEditor *self);
 const char        *orgdesk_post_editor_get_error_message  (OrgdeskPostEditor *self);
-void               orgdesk_post_editor_set_text           (OrgdeskPostEditor *self,
-                                                           const char        *title,
-                                                           const char        *body);
 char              *orgdesk_post_editor_dup_body           (OrgdeskPostEditor *self);
 
 G_END_DECLS

@@ -32,7 +32,6 @@ struct _OrgdeskPostsPage
   OrgdeskCommentRepository *comment_repository;
   OrgdeskPagedModel     *model;
   char                  *organization_id;   /* whose posts the model shows */
-  GCancellable          *cancellable;
   OrgdeskPostSort        sort;
 
   GtkStack              *view_stack;
@@ -348,8 +347,6 @@ orgdesk_posts_page_dispose (GObject *object)
   OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (object);
   GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   if (self->model != NULL)
     orgdesk_paged_model_cancel (self->model);
   g_clear_object (&self->model);
@@ -487,7 +484,6 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
 static void
 orgdesk_posts_page_init (OrgdeskPostsPage *self)
 {
-  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
