@@ -13,6 +13,7 @@
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
+#include "orgdesk-test-database.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
 
@@ -53,18 +54,6 @@ create_post_with_id (const char  *post_id,
 }
 
 static OrgdeskPost *
-create_post (const char  *title,
-             const char  *body,
-             GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_post_repository_create_async (repository, NULL, title, body, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_post_repository_create_finish (repository, result, error);
-}
-
-static OrgdeskPost *
 get_post (const char  *post_id,
           GError     **error)
 {
@@ -99,58 +88,15 @@ delete_post (const char  *post_id,
   return orgdesk_post_repository_delete_finish (repository, result, error);
 }
 
-static gboolean
-model_settled (gconstpointer data)
-{
-  return orgdesk_paged_model_get_state ((OrgdeskPagedModel *) data) != ORGDESK_PAGED_MODEL_STATE_COUNTING;
-}
-
-static gboolean
-holder_loaded (gconstpointer data)
-{
-  return orgdesk_paged_item_get_item ((OrgdeskPagedItem *) data) != NULL;
-}
-
 static OrgdeskPagedModel *
 list_posts (const char *search)
 {
   g_autoptr(OrgdeskPageSource) source = NULL;
   g_autoptr(GError) error = NULL;
-  OrgdeskPagedModel *model;
 
   source = orgdesk_post_repository_list (repository, search, ORGDESK_POST_SORT_NEWEST, &error);
   g_assert_no_error (error);
-  model = orgdesk_paged_model_new (source, 20);
-  orgdesk_paged_model_load (model);
-  orgdesk_test_wait_for_condition (model_settled, model, 30);
-  g_assert_cmpint (orgdesk_paged_model_get_state (model), ==, ORGDESK_PAGED_MODEL_STATE_READY);
-  return model;
-}
-
-static OrgdeskPost *
-post_at (OrgdeskPagedModel *model,
-         guint              position)
-{
-  g_autoptr(OrgdeskPagedItem) holder = g_list_model_get_item (G_LIST_MODEL (model), position);
-
-  g_assert_nonnull (holder);
-  orgdesk_test_wait_for_condition (holder_loaded, holder, 30);
-  return g_object_ref (orgdesk_paged_item_get_item (holder));
-}
-
-static gboolean
-model_contains (OrgdeskPagedModel *model,
-                const char        *post_id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
-    {
-      g_autoptr(OrgdeskPost) post = post_at (model, i);
-
-      if (g_str_equal (orgdesk_post_get_id (post), post_id))
-        return TRUE;
-    }
-
-  return FALSE;
+  return orgdesk_test_load_model (source, 20);
 }
 
 static void
@@ -167,7 +113,7 @@ test_posts_stay_in_their_organization (void)
     return;
 
   switch_to (acme ());
-  created = create_post ("Quarterly anvil numbers", "Up 12 %.", &error);
+  created = orgdesk_test_create_post (repository, "Quarterly anvil numbers", "Up 12 %.", &error);
   g_assert_no_error (error);
   id = g_strdup (orgdesk_post_get_id (created));
   g_assert_true (g_uuid_string_is_valid (id));
@@ -175,12 +121,12 @@ test_posts_stay_in_their_organization (void)
   g_assert_nonnull (orgdesk_post_get_created_at (created));
 
   in_acme = list_posts (NULL);
-  g_assert_true (model_contains (in_acme, id));
+  g_assert_true (orgdesk_test_model_contains (in_acme, id));
 
   /* From Globex the post does not exist, whatever is asked. */
   switch_to (globex ());
   in_globex = list_posts (NULL);
-  g_assert_false (model_contains (in_globex, id));
+  g_assert_false (orgdesk_test_model_contains (in_globex, id));
   fetched = get_post (id, &error);
   g_assert_null (fetched);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -235,7 +181,7 @@ test_hostile_text_is_data (void)
       g_autoptr(OrgdeskPost) fetched = NULL;
       g_autoptr(GError) error = NULL;
 
-      created = create_post (titles[i], emoji->str, &error);
+      created = orgdesk_test_create_post (repository, titles[i], emoji->str, &error);
       g_assert_no_error (error);
       fetched = get_post (orgdesk_post_get_id (created), &error);
       g_assert_no_error (error);
@@ -246,7 +192,7 @@ test_hostile_text_is_data (void)
       {
         g_autoptr(OrgdeskPagedModel) found = list_posts (titles[i]);
 
-        g_assert_true (model_contains (found, orgdesk_post_get_id (created)));
+        g_assert_true (orgdesk_test_model_contains (found, orgdesk_post_get_id (created)));
       }
     }
 }
@@ -261,17 +207,17 @@ test_bad_input_changes_nothing (void)
     return;
 
   switch_to (acme ());
-  g_assert_null (create_post ("   ", "empty title", &error));
+  g_assert_null (orgdesk_test_create_post (repository, "   ", "empty title", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   while (g_utf8_strlen (long_title->str, -1) <= 200)
     g_string_append (long_title, "x");
-  g_assert_null (create_post (long_title->str, "", &error));
+  g_assert_null (orgdesk_test_create_post (repository, long_title->str, "", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  g_assert_null (create_post ("bad \xff utf-8", "", &error));
+  g_assert_null (orgdesk_test_create_post (repository, "bad \xff utf-8", "", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -296,7 +242,7 @@ test_paging_newest_first (void)
       g_autoptr(OrgdeskPost) created = NULL;
       g_autoptr(GError) error = NULL;
 
-      created = create_post (title, "", &error);
+      created = orgdesk_test_create_post (repository, title, "", &error);
       g_assert_no_error (error);
     }
 
@@ -307,7 +253,7 @@ test_paging_newest_first (void)
   /* Three pages of 20, read in order: the second and third by key. */
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(OrgdeskPost) post = post_at (model, i);
+      g_autoptr(OrgdeskPost) post = orgdesk_test_model_get_post (model, i);
       GDateTime *created = orgdesk_post_get_created_at (post);
 
       if (previous != NULL)
@@ -317,7 +263,7 @@ test_paging_newest_first (void)
     }
 
   {
-    g_autoptr(OrgdeskPost) newest = post_at (model, 0);
+    g_autoptr(OrgdeskPost) newest = orgdesk_test_model_get_post (model, 0);
 
     g_assert_cmpstr (orgdesk_post_get_title (newest), ==, "Shipment 44");
   }
@@ -351,7 +297,7 @@ ensure_sort_posts (void)
       g_autoptr(OrgdeskPost) created = NULL;
       g_autoptr(GError) error = NULL;
 
-      created = create_post (title, "", &error);
+      created = orgdesk_test_create_post (repository, title, "", &error);
       g_assert_no_error (error);
       g_ptr_array_add (sort_globex_ids, g_strdup (orgdesk_post_get_id (created)));
     }
@@ -363,7 +309,7 @@ ensure_sort_posts (void)
       g_autoptr(OrgdeskPost) created = NULL;
       g_autoptr(GError) error = NULL;
 
-      created = create_post (title, "", &error);
+      created = orgdesk_test_create_post (repository, title, "", &error);
       g_assert_no_error (error);
       g_ptr_array_add (sort_acme_ids, g_strdup (orgdesk_post_get_id (created)));
     }
