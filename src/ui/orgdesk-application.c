@@ -34,6 +34,9 @@ struct _OrgdeskApplication
   OrgdeskCommentRepository *comment_repository;
   OrgdeskUserRepository *user_repository;
   GCancellable   *cancellable;
+  /* One reconnect at a time: the network monitor and Retry both start one, and
+   * the monitor says "changed" several times as a network comes up */
+  gboolean        reconnecting;
 
   /* The signed-in user's row: the upsert under way and the profile it sends
    * ("subject\nemail\nname"), and the last profile the database has */
@@ -88,7 +91,8 @@ update_actions (OrgdeskApplication *self)
   set_action_enabled (self, "cancel-sign-in", state == ORGDESK_SESSION_STATE_SIGNING_IN);
   set_action_enabled (self, "sign-out", state == ORGDESK_SESSION_STATE_SIGNED_IN);
   set_action_enabled (self, "reconnect", state == ORGDESK_SESSION_STATE_SIGNED_IN &&
-                                         orgdesk_session_get_offline (self->session));
+                                         orgdesk_session_get_offline (self->session) &&
+                                         !self->reconnecting);
   set_action_enabled (self, "organization", state == ORGDESK_SESSION_STATE_SIGNED_IN &&
                                             active != NULL);
 
@@ -296,6 +300,9 @@ on_reconnected_cb (GObject      *source,
   g_autoptr(OrgdeskApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->reconnecting = FALSE;
+  update_actions (self);
+
   if (!orgdesk_session_reconnect_finish (ORGDESK_SESSION (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, error);
@@ -308,6 +315,8 @@ reconnect_activated (GSimpleAction *action,
 {
   OrgdeskApplication *self = user_data;
 
+  self->reconnecting = TRUE;
+  update_actions (self);
   orgdesk_session_reconnect_async (self->session, self->cancellable, on_reconnected_cb, g_object_ref (self));
 }
 

@@ -686,9 +686,9 @@ else
 fi
 
 # Reconnect while still offline: stays signed in and offline, keeps answering
+# (reconnect is disabled while one is under way, and enabled again when it failed)
 activate reconnect
-sleep 1
-if app_alive && signed_in && is_enabled reconnect; then
+if wait_for 10 offline_signed_in; then
   activate quit
   if wait_app_exit 10 && [ "$app_status" -eq 0 ]; then
     ok "offline: reconnect keeps the session (still offline); quit exits 0"
