@@ -22,7 +22,7 @@ packages=(
   # services and test tools
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer
-  chromium imagemagick python3
+  chromium imagemagick python3 curl
 )
 
 # The machine image ships Node.js 20 with its own npm; Debian's packages would
