@@ -10,7 +10,7 @@
 -- PostgreSQL text at all, so the app rejects NUL before sending.
 
 BEGIN;
-SELECT plan(9);
+SELECT plan(7);
 
 SET LOCAL ROLE orgdesk_app;
 SET LOCAL orgdesk.organization_id = 'pgtap-org-hostile';
@@ -34,7 +34,6 @@ SELECT results_eq ($$SELECT title || body FROM orgdesk.posts WHERE id = '0000000
                    'SQL injection text is stored as text');
 SELECT results_eq ($$SELECT body FROM orgdesk.comments WHERE post_id = '00000000-0000-4000-8000-000000000002'$$,
                    ARRAY[$s$'; DROP TABLE orgdesk.comments; --$s$], 'in comments too');
-SELECT has_table ('orgdesk', 'posts', 'orgdesk.posts is still there');
 SELECT results_eq ($$SELECT octet_length (body), char_length (body) FROM orgdesk.posts
                      WHERE id = '00000000-0000-4000-8000-000000000003'$$,
                    $$VALUES (4096, 1024)$$, '4 KB of emoji round-trip');
@@ -43,7 +42,6 @@ SELECT is ((SELECT body FROM orgdesk.posts WHERE id = '00000000-0000-4000-8000-0
 SELECT results_eq ($$SELECT title || body FROM orgdesk.posts WHERE id = '00000000-0000-4000-8000-000000000004'$$,
                    ARRAY[$s$Ünïcødé ש‮ zero​width e͂ %s %n $1 {{x}} \x00 <script>$s$ || E'tab\tnewline\ncr\r'],
                    'Unicode controls, format specifiers and markup round-trip');
-SELECT throws_ok ('SELECT chr(0)', '54000', NULL, 'NUL cannot be stored in text (the app rejects it)');
 SELECT throws_ok ($$INSERT INTO orgdesk.posts (logto_organization_id, title) VALUES ('pgtap-org-hostile', '   ')$$,
                   '23514', NULL, 'a blank title is refused');
 
