@@ -23,6 +23,7 @@
 #include "orgdesk-session.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-proxy.h"
+#include "orgdesk-test-utils.h"
 
 /*
  * Signs in as a user of the Logto stand-in through the headless browser (the
@@ -305,14 +306,6 @@ result_is_set (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static gboolean
 session_settled (gpointer data)
 {
@@ -401,7 +394,7 @@ sign_in (Bench *bench)
   bench->session = orgdesk_session_new (client, NULL, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
   orgdesk_test_use_browser_as (bench->options.user);
 
-  orgdesk_session_sign_in_async (bench->session, NULL, NULL, store_result_cb, &result);
+  orgdesk_session_sign_in_async (bench->session, NULL, NULL, orgdesk_test_store_result_cb, &result);
   wait_until (result_is_set, &result, "the sign-in in the headless browser");
   if (!orgdesk_session_sign_in_finish (bench->session, result, &error))
     die ("Signing in as %s failed: %s", bench->options.user, error->message);
@@ -464,7 +457,7 @@ connect_database (Bench *bench)
     }
 
   bench->database = orgdesk_database_new (conninfo);
-  orgdesk_database_connect_async (bench->database, NULL, store_result_cb, &result);
+  orgdesk_database_connect_async (bench->database, NULL, orgdesk_test_store_result_cb, &result);
   wait_until (result_is_set, &result, "the database connection");
   if (!orgdesk_database_connect_finish (bench->database, result, &error))
     die ("Cannot connect to the database: %s", error->message);
@@ -491,7 +484,7 @@ measure_baseline (Bench *bench,
       gint64 start = g_get_monotonic_time ();
 
       g_ptr_array_add (queries, orgdesk_query_new ("SELECT 1"));
-      orgdesk_database_run_async (bench->database, queries, NULL, store_result_cb, &result);
+      orgdesk_database_run_async (bench->database, queries, NULL, orgdesk_test_store_result_cb, &result);
       wait_until (result_is_set, &result, "SELECT 1");
       results = orgdesk_database_run_finish (bench->database, result, &error);
       if (results == NULL)
