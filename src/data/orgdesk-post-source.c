@@ -28,15 +28,16 @@
  * a row-value comparison on that index. */
 typedef struct
 {
-  const char *columns[2];
-  const char *types[2];
-  gboolean    descending;
+  const char  *columns[2];
+  const char  *types[2];
+  gboolean     descending;
+  const char *(*first_key) (OrgdeskPost *post);   /* columns[0] of a loaded post */
 } SortOrder;
 
 static const SortOrder sort_orders[] = {
-  [ORGDESK_POST_SORT_NEWEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, TRUE },
-  [ORGDESK_POST_SORT_OLDEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, FALSE },
-  [ORGDESK_POST_SORT_TITLE] = { { "title", "id" }, { "text", "uuid" }, FALSE },
+  [ORGDESK_POST_SORT_NEWEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, TRUE, orgdesk_post_get_created_key },
+  [ORGDESK_POST_SORT_OLDEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, FALSE, orgdesk_post_get_created_key },
+  [ORGDESK_POST_SORT_TITLE] = { { "title", "id" }, { "text", "uuid" }, FALSE, orgdesk_post_get_title },
 };
 
 struct _OrgdeskPostSource
@@ -173,9 +174,7 @@ new_page_query (OrgdeskPostSource *self,
     {
       /* After a known row, seek by its key on the index. */
       OrgdeskPost *post = ORGDESK_POST (after);
-      const char *first = self->sort == ORGDESK_POST_SORT_TITLE ? orgdesk_post_get_title (post)
-                                                                : orgdesk_post_get_created_key (post);
-      guint first_n = statement_bind (&statement, first);
+      guint first_n = statement_bind (&statement, order->first_key (post));
       guint id_n = statement_bind (&statement, orgdesk_post_get_id (post));
 
       append_key_comparison (&statement, order, FALSE);
