@@ -230,9 +230,10 @@ typedef struct
 {
   SoupServer *server;
   char       *endpoint;
-  const char *discovery;   /* what the discovery document path answers */
+  const char *discovery;   /* what every path answers; NULL: a valid discovery document */
   guint       status;
   gsize       padding;     /* make the body this large */
+  guint       n_requests;
 } HostileServer;
 
 static void
@@ -243,7 +244,11 @@ on_request_cb (SoupServer        *server,
                gpointer           user_data)
 {
   HostileServer *hostile = user_data;
-  GString *body = g_string_new (hostile->discovery);
+  g_autofree char *issuer = g_strconcat (hostile->endpoint, "/oidc", NULL);
+  g_autofree char *valid = discovery_document (issuer, issuer, "");
+  GString *body = g_string_new (hostile->discovery != NULL ? hostile->discovery : valid);
+
+  hostile->n_requests++;
 
   while (body->len < hostile->padding)
     g_string_append_c (body, ' ');
@@ -303,7 +308,7 @@ test_hostile_discovery (void)
     { "{}", 500, 0 },                                         /* a 500 */
     { "<html>Bad gateway</html>", 502, 0 },
     { "[]", 200, 0 },
-    { "{}", 200, 2 * 1024 * 1024 },                          /* oversized */
+    { NULL, 200, 2 * 1024 * 1024 },                          /* valid, but oversized */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -312,6 +317,8 @@ test_hostile_discovery (void)
       g_autoptr(GError) error = discover_against (&hostile);
 
       g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+      /* Refused at the discovery document: the client never went on to the key set. */
+      g_assert_cmpuint (hostile.n_requests, ==, 1);
     }
 }
 
