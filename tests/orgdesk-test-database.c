@@ -136,6 +136,33 @@ orgdesk_test_database_dup_post_organization (const char *post_id)
 
 /* }}} */
 
+/* The app's connection {{{ */
+
+GPtrArray *
+orgdesk_test_run_queries (OrgdeskDatabase  *database,
+                          GPtrArray        *queries,
+                          GCancellable     *cancellable,
+                          GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  orgdesk_database_run_async (database, queries, cancellable, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  return orgdesk_database_run_finish (database, result, error);
+}
+
+void
+orgdesk_test_record_state_cb (OrgdeskDatabase *database,
+                              GParamSpec      *pspec,
+                              GArray          *states)
+{
+  OrgdeskDatabaseState state = orgdesk_database_get_state (database);
+
+  g_array_append_val (states, state);
+}
+
+/* }}} */
+
 /* The delay hook {{{ */
 
 /* The flag is transaction-local, so the next transaction on the same backend

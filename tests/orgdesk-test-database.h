@@ -24,6 +24,19 @@ char               *orgdesk_test_database_dup_value         (const char         
 gint64              orgdesk_test_database_count_posts       (const char             *organization_id);
 char               *orgdesk_test_database_dup_post_organization (const char         *post_id);
 
+/* The app role's own OrgdeskDatabase, waited for on the default main context:
+ * runs @queries (not taken) as one transaction and returns the results, or
+ * %NULL with @error set. */
+GPtrArray          *orgdesk_test_run_queries                (OrgdeskDatabase        *database,
+                                                             GPtrArray              *queries,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
+/* A "notify::state" handler that appends each new state to @states, a GArray
+ * of OrgdeskDatabaseState. */
+void                orgdesk_test_record_state_cb            (OrgdeskDatabase        *database,
+                                                             GParamSpec             *pspec,
+                                                             GArray                 *states);
+
 /* The delay hook: makes reading an organization's posts slow, for stale-result
  * tests.  Installed by the superuser (never by the migrations), it adds a
  * restrictive policy on orgdesk.posts for orgdesk_app (SELECT, and so the

@@ -176,7 +176,6 @@ time_two_reads (const char *organization_id)
 {
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   OrgdeskQuery *query;
   gint64 start;
@@ -192,9 +191,7 @@ time_two_reads (const char *organization_id)
     }
 
   start = g_get_monotonic_time ();
-  orgdesk_database_run_async (database, queries, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  results = orgdesk_database_run_finish (database, result, &error);
+  results = orgdesk_test_run_queries (database, queries, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (orgdesk_query_result_get_value (g_ptr_array_index (results, 1), 0, 0), ==,
                    orgdesk_query_result_get_value (g_ptr_array_index (results, 2), 0, 0));
@@ -444,16 +441,6 @@ wait_for_state (OrgdeskDatabase      *db,
   wait_polling (state_is, &wait, 10);
 }
 
-static void
-record_state_cb (OrgdeskDatabase *db,
-                 GParamSpec      *pspec,
-                 GArray          *states)
-{
-  OrgdeskDatabaseState state = orgdesk_database_get_state (db);
-
-  g_array_append_val (states, state);
-}
-
 static gboolean
 states_contain (GArray               *states,
                 OrgdeskDatabaseState  state)
@@ -504,7 +491,7 @@ test_database_goes_away (void)
   pid = backend_pid (db);
   g_assert_cmpint (orgdesk_database_get_state (db), ==, ORGDESK_DATABASE_STATE_CONNECTED);
   g_assert_cmpuint (orgdesk_test_proxy_get_n_open (proxy), ==, 1);
-  g_signal_connect (db, "notify::state", G_CALLBACK (record_state_cb), states);
+  g_signal_connect (db, "notify::state", G_CALLBACK (orgdesk_test_record_state_cb), states);
 
   /* The server goes away under a running request: it fails at once, clearly */
   g_ptr_array_add (queries, orgdesk_query_new ("SELECT pg_sleep (5)"));

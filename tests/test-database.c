@@ -15,6 +15,7 @@
 #include "orgdesk-conninfo.h"
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
+#include "orgdesk-test-database.h"
 #include "orgdesk-test-proxy.h"
 #include "orgdesk-test-utils.h"
 
@@ -175,13 +176,9 @@ run (OrgdeskDatabase  *db,
      GCancellable     *cancellable,
      GError          **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) owned = queries;
 
-  orgdesk_database_run_async (db, queries, cancellable, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-
-  return orgdesk_database_run_finish (db, result, error);
+  return orgdesk_test_run_queries (db, owned, cancellable, error);
 }
 
 /* Runs one query that must succeed and returns its result */
@@ -298,16 +295,6 @@ wait_ms (guint ms)
 /* Tests */
 
 static void
-record_state_cb (OrgdeskDatabase *db,
-                 GParamSpec      *pspec,
-                 GArray          *states)
-{
-  OrgdeskDatabaseState state = orgdesk_database_get_state (db);
-
-  g_array_append_val (states, state);
-}
-
-static void
 test_connect (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -322,7 +309,7 @@ test_connect (Fixture       *fixture,
     return;
 
   g_assert_cmpint (orgdesk_database_get_state (fixture->db), ==, ORGDESK_DATABASE_STATE_DISCONNECTED);
-  g_signal_connect (fixture->db, "notify::state", G_CALLBACK (record_state_cb), states);
+  g_signal_connect (fixture->db, "notify::state", G_CALLBACK (orgdesk_test_record_state_cb), states);
 
   orgdesk_database_connect_async (fixture->db, NULL, orgdesk_test_store_result_cb, &result);
   orgdesk_test_wait_for_result (&result, 30);

@@ -11,6 +11,7 @@
 #include "orgdesk-database-error.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
+#include "orgdesk-test-database.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-user-repository.h"
@@ -30,18 +31,6 @@ typedef struct
   gboolean    email_dropped;  /* too long to be an email: stored as NULL */
 } Profile;
 
-static GPtrArray *
-run (OrgdeskDatabase  *db,
-     GPtrArray        *queries,
-     GError          **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  orgdesk_database_run_async (db, queries, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_database_run_finish (db, result, error);
-}
-
 /* The row as the superuser (no row-level security) sees it, or NULL */
 static OrgdeskQueryResult *
 read_row (const char *logto_id)
@@ -55,7 +44,7 @@ read_row (const char *logto_id)
   query = orgdesk_query_new ("SELECT id, email, name, updated_at FROM orgdesk.users WHERE logto_id = $1");
   orgdesk_query_add_param (query, logto_id);
   g_ptr_array_add (queries, query);
-  results = run (superuser, queries, &error);
+  results = orgdesk_test_run_queries (superuser, queries, NULL, &error);
   g_assert_no_error (error);
   rows = g_ptr_array_index (results, 0);
   g_assert_cmpuint (orgdesk_query_result_get_n_rows (rows), <=, 1);
@@ -293,7 +282,7 @@ run_as (const char *subject,
   orgdesk_query_add_param (query, param);
   g_ptr_array_add (queries, context);
   g_ptr_array_add (queries, query);
-  results = run (database, queries, &error);
+  results = orgdesk_test_run_queries (database, queries, NULL, &error);
   if (results != NULL)
     g_assert_cmpuint (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 1)), ==, 0);
 
