@@ -204,6 +204,41 @@ test_refresh_rotation_and_reuse (void)
   g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
 }
 
+/* Logto rotates its signing key; a client that discovered the old key set
+ * fetches it again, once, when an ID token names a key it does not know. */
+static void
+test_key_rotation (void)
+{
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskTokenResponse) signed_in = NULL;
+  g_autoptr(OrgdeskTokenResponse) refreshed = NULL;
+  g_autoptr(OrgdeskJwt) verified = NULL;
+  g_autoptr(JsonObject) rotation = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *new_kid;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  client = orgdesk_test_discovered_client ();
+  signed_in = orgdesk_test_sign_in (client, "bob", NULL);
+
+  rotation = orgdesk_test_stand_in_call ("POST", "/__test/keys/rotate", "{}");
+  new_kid = json_object_get_string_member (json_object_get_object_member (rotation, "current"), "kid");
+
+  refreshed = refresh (client, orgdesk_token_response_get_refresh_token (signed_in), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (orgdesk_token_response_get_id_token (refreshed));
+
+  orgdesk_logto_client_verify_id_token_async (client, orgdesk_token_response_get_id_token (refreshed), NULL, NULL,
+                                              orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  verified = orgdesk_logto_client_verify_id_token_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_jwt_get_key_id (verified), ==, new_kid);
+}
+
 static void
 test_organization_tokens (void)
 {
@@ -444,6 +479,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/logto/authorization-uri", test_authorization_uri);
   g_test_add_func ("/orgdesk/logto/sign-in/full-flow", test_sign_in_full_flow);
   g_test_add_func ("/orgdesk/logto/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse);
+  g_test_add_func ("/orgdesk/logto/refresh/key-rotation", test_key_rotation);
   g_test_add_func ("/orgdesk/logto/organization-tokens", test_organization_tokens);
   g_test_add_func ("/orgdesk/logto/organization-tokens/not-member", test_organization_token_not_member);
   g_test_add_func ("/orgdesk/logto/grant/single-flight", test_grant_single_flight);
