@@ -120,6 +120,19 @@ set_string (char       **field,
   *field = copy;
 }
 
+/* A cached token for @key that is not about to expire, or %NULL. */
+static OrgdeskTokenResponse *
+lookup_fresh_token (OrgdeskGrant *self,
+                    const char   *key)
+{
+  OrgdeskTokenResponse *cached = g_hash_table_lookup (self->cache, key);
+
+  if (cached == NULL || orgdesk_token_response_get_expires_at (cached) - ORGDESK_GRANT_EXPIRY_MARGIN_SECONDS <= now_unix ())
+    return NULL;
+
+  return cached;
+}
+
 /* Completing requests {{{ */
 
 static void
@@ -346,7 +359,7 @@ pump_queue (OrgdeskGrant *self)
 
   while ((self->in_flight = g_queue_pop_head (&self->pending)) != NULL)
     {
-      OrgdeskTokenResponse *cached = g_hash_table_lookup (self->cache, self->in_flight->key);
+      OrgdeskTokenResponse *cached = lookup_fresh_token (self, self->in_flight->key);
       gboolean anyone_waiting = FALSE;
 
       /* Waiters that gave up need no request on the wire. */
@@ -354,7 +367,7 @@ pump_queue (OrgdeskGrant *self)
         if (!g_cancellable_is_cancelled (g_task_get_cancellable (g_ptr_array_index (self->in_flight->waiters, i))))
           anyone_waiting = TRUE;
 
-      if (cached != NULL && orgdesk_token_response_get_expires_at (cached) - ORGDESK_GRANT_EXPIRY_MARGIN_SECONDS > now_unix ())
+      if (cached != NULL)
         {
           self->in_flight->response = g_object_ref (cached);
           finish_in_flight (self, NULL);
@@ -724,8 +737,8 @@ orgdesk_grant_request_token_async (OrgdeskGrant        *self,
   g_task_set_check_cancellable (task, TRUE);
 
   key = make_key (organization_id, resource);
-  cached = g_hash_table_lookup (self->cache, key);
-  if (cached != NULL && orgdesk_token_response_get_expires_at (cached) - ORGDESK_GRANT_EXPIRY_MARGIN_SECONDS > now_unix ())
+  cached = lookup_fresh_token (self, key);
+  if (cached != NULL)
     {
       g_task_return_pointer (task, g_object_ref (cached), g_object_unref);
       g_object_unref (task);
