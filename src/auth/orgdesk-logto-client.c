@@ -444,19 +444,14 @@ orgdesk_logto_client_discover_finish (OrgdeskLogtoClient  *self,
 
 /* URIs {{{ */
 
-static void
-uri_append (GString    *uri,
-            const char *name,
-            const char *value)
+/* @endpoint with the parameters of @query (built with form_append()) added. */
+static char *
+uri_with_query (const char *endpoint,
+                GString    *query)
 {
-  g_autofree char *escaped = NULL;
+  g_autoptr(GString) owned = query;
 
-  if (value == NULL)
-    return;
-
-  escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_string_append_c (uri, strchr (uri->str, '?') != NULL ? '&' : '?');
-  g_string_append_printf (uri, "%s=%s", name, escaped);
+  return g_strconcat (endpoint, strchr (endpoint, '?') != NULL ? "&" : "?", query->str, NULL);
 }
 
 /**
@@ -474,7 +469,7 @@ orgdesk_logto_client_build_authorization_uri (OrgdeskLogtoClient                
                                               const OrgdeskAuthorizationRequest *request)
 {
   g_autofree char *scope = NULL;
-  GString *uri;
+  GString *query;
 
   g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
   g_return_val_if_fail (self->configuration != NULL, NULL);
@@ -486,20 +481,20 @@ orgdesk_logto_client_build_authorization_uri (OrgdeskLogtoClient                
 
   scope = g_strjoinv (" ", (char **) request->scopes);
 
-  uri = g_string_new (orgdesk_oidc_configuration_get_authorization_endpoint (self->configuration));
-  uri_append (uri, "client_id", self->client_id);
-  uri_append (uri, "redirect_uri", request->redirect_uri);
-  uri_append (uri, "response_type", "code");
-  uri_append (uri, "scope", scope);
-  uri_append (uri, "state", request->state);
-  uri_append (uri, "nonce", request->nonce);
-  uri_append (uri, "code_challenge", request->code_challenge);
-  uri_append (uri, "code_challenge_method", "S256");
-  uri_append (uri, "prompt", request->prompt);
+  query = g_string_new (NULL);
+  form_append (query, "client_id", self->client_id);
+  form_append (query, "redirect_uri", request->redirect_uri);
+  form_append (query, "response_type", "code");
+  form_append (query, "scope", scope);
+  form_append (query, "state", request->state);
+  form_append (query, "nonce", request->nonce);
+  form_append (query, "code_challenge", request->code_challenge);
+  form_append (query, "code_challenge_method", "S256");
+  form_append (query, "prompt", request->prompt);
   for (guint i = 0; request->resources != NULL && request->resources[i] != NULL; i++)
-    uri_append (uri, "resource", request->resources[i]);
+    form_append (query, "resource", request->resources[i]);
 
-  return g_string_free (uri, FALSE);
+  return uri_with_query (orgdesk_oidc_configuration_get_authorization_endpoint (self->configuration), query);
 }
 
 /**
@@ -515,7 +510,7 @@ orgdesk_logto_client_build_end_session_uri (OrgdeskLogtoClient *self,
                                             const char         *id_token_hint)
 {
   const char *endpoint;
-  GString *uri;
+  GString *query;
 
   g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
 
@@ -523,11 +518,11 @@ orgdesk_logto_client_build_end_session_uri (OrgdeskLogtoClient *self,
       (endpoint = orgdesk_oidc_configuration_get_end_session_endpoint (self->configuration)) == NULL)
     return NULL;
 
-  uri = g_string_new (endpoint);
-  uri_append (uri, "id_token_hint", id_token_hint);
-  uri_append (uri, "client_id", self->client_id);
+  query = g_string_new (NULL);
+  form_append (query, "id_token_hint", id_token_hint);
+  form_append (query, "client_id", self->client_id);
 
-  return g_string_free (uri, FALSE);
+  return uri_with_query (endpoint, query);
 }
 
 /* }}} */
