@@ -298,7 +298,7 @@ on_jwks_fetched_cb (GObject      *source,
 
   body = fetch_document_finish (self, result, &error);
   if (body != NULL)
-    jwks = orgdesk_jwks_new_from_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+    jwks = orgdesk_jwks_new_from_bytes (body, &error);
 
   if (jwks == NULL)
     {
