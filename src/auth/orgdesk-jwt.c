@@ -546,20 +546,6 @@ orgdesk_jwt_get_algorithm (OrgdeskJwt *self)
 }
 
 /**
- * orgdesk_jwt_get_signing_input:
- * @self: a #OrgdeskJwt
- *
- * Returns: (transfer none): the ASCII `header.payload` the signature covers
- */
-GBytes *
-orgdesk_jwt_get_signing_input (OrgdeskJwt *self)
-{
-  g_return_val_if_fail (ORGDESK_IS_JWT (self), NULL);
-
-  return self->signing_input;
-}
-
-/**
  * orgdesk_jwt_get_signature:
  * @self: a #OrgdeskJwt
  *

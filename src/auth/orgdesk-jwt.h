@@ -34,7 +34,6 @@ gboolean     orgdesk_jwt_get_numeric_claim  (OrgdeskJwt   *self,
                                              gint64       *value);
 const char  *orgdesk_jwt_get_key_id         (OrgdeskJwt   *self);
 const char  *orgdesk_jwt_get_algorithm      (OrgdeskJwt   *self);
-GBytes      *orgdesk_jwt_get_signing_input  (OrgdeskJwt   *self);
 GBytes      *orgdesk_jwt_get_signature      (OrgdeskJwt   *self);
 gboolean     orgdesk_jwt_is_verified        (OrgdeskJwt   *self);
 gboolean     orgdesk_jwt_verify_signature   (OrgdeskJwt   *self,
