@@ -399,12 +399,9 @@ run_sql (OrgdeskDatabase  *db,
          GError          **error)
 {
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GAsyncResult) result = NULL;
 
   g_ptr_array_add (queries, orgdesk_query_new (sql));
-  orgdesk_database_run_async (db, queries, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  return orgdesk_database_run_finish (db, result, error);
+  return orgdesk_test_run_queries (db, queries, NULL, error);
 }
 
 static char *

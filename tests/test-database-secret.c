@@ -16,6 +16,7 @@
 #include "orgdesk-database.h"
 #include "orgdesk-database-error.h"
 #include "orgdesk-database-secret.h"
+#include "orgdesk-test-database.h"
 #include "orgdesk-test-utils.h"
 
 /* The app role's URI from with-services.sh, and the same without its password */
@@ -130,13 +131,10 @@ assert_runs_a_query (OrgdeskDatabase *db)
 {
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (queries, orgdesk_query_new ("SELECT current_user"));
-  orgdesk_database_run_async (db, queries, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  results = orgdesk_database_run_finish (db, result, &error);
+  results = orgdesk_test_run_queries (db, queries, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (orgdesk_query_result_get_value (g_ptr_array_index (results, 0), 0, 0), ==, "orgdesk_app");
 }
