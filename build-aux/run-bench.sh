@@ -30,9 +30,21 @@ build=${ORGDESK_BENCH_BUILDDIR:-$srcdir/_build-bench}
 
 say () { printf '%s: %s\n' "$me" "$*" >&2; }
 
-# Second stage, inside tests/with-services.sh: migrate, seed, measure.
+# dave's first three organizations in the stand-in's fixture.
+bench_organizations () {
+  python3 - "$srcdir/tests/logto-stand-in/fixtures.json" <<'PY'
+import json, sys
+users = json.load(open(sys.argv[1]))["users"]
+dave = next(u for u in users if u["username"] == "dave")
+print(" ".join(o["id"] for o in dave["organizations"][:3]))
+PY
+}
+
+# Second stage, inside tests/with-services.sh: migrate, seed, measure.  The
+# bench-smoke test runs this stage directly, with tiny sizes.
 if [ "${1:-}" = --with-services ]; then
   shift
+  : "${ORGDESK_BENCH_ORGANIZATIONS:=$(bench_organizations)}"
   read -r -a sizes <<< "$ORGDESK_BENCH_SIZES"
   read -r -a organizations <<< "$ORGDESK_BENCH_ORGANIZATIONS"
   admin=$build/src/server/orgdesk-admin
@@ -83,14 +95,7 @@ if [ -z "${ORGDESK_BENCH_SIZES:-}" ]; then
 fi
 export ORGDESK_BENCH_SIZES
 
-# dave's first three organizations in the stand-in's fixture.
-ORGDESK_BENCH_ORGANIZATIONS=$(python3 - "$srcdir/tests/logto-stand-in/fixtures.json" <<'PY'
-import json, sys
-users = json.load(open(sys.argv[1]))["users"]
-dave = next(u for u in users if u["username"] == "dave")
-print(" ".join(o["id"] for o in dave["organizations"][:3]))
-PY
-)
+ORGDESK_BENCH_ORGANIZATIONS=$(bench_organizations)
 export ORGDESK_BENCH_ORGANIZATIONS
 
 say "organizations: $ORGDESK_BENCH_ORGANIZATIONS (posts: $ORGDESK_BENCH_SIZES)"
