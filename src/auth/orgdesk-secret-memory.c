@@ -49,3 +49,18 @@ orgdesk_secret_free (char *secret)
   orgdesk_secret_wipe (secret, strlen (secret));
   g_free (secret);
 }
+
+/**
+ * orgdesk_secret_clear:
+ * @secret: (inout) (nullable): where a secret from g_malloc() is kept
+ *
+ * Like g_clear_pointer (@secret, orgdesk_secret_free): wipes and frees the
+ * secret and sets *@secret to %NULL.
+ */
+void
+orgdesk_secret_clear (char **secret)
+{
+  g_return_if_fail (secret != NULL);
+
+  orgdesk_secret_free (g_steal_pointer (secret));
+}

@@ -14,9 +14,10 @@ G_BEGIN_DECLS
 /* Secrets (authorization codes, state, tokens, passwords) are overwritten before
  * their memory goes back to the allocator, so a later heap dump or reuse of the
  * block doesn't show them.  The compiler may not drop the wipe as a dead store. */
-void orgdesk_secret_wipe (void  *data,
-                          gsize  length);
-void orgdesk_secret_free (char  *secret);
+void orgdesk_secret_wipe  (void  *data,
+                           gsize  length);
+void orgdesk_secret_free  (char  *secret);
+void orgdesk_secret_clear (char **secret);
 
 /* g_auto(OrgdeskSecretString) secret = g_strdup (…); wiped and freed at scope exit. */
 typedef char *OrgdeskSecretString;
