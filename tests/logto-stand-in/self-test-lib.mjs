@@ -176,8 +176,9 @@ export async function getJson(url, init = {}) {
   return { status: res.status, headers: res.headers, body, text };
 }
 
-export function postForm(url, fields) {
+export function postForm(url, fields, init = {}) {
   return getJson(url, {
+    ...init,
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields),

@@ -47,7 +47,8 @@ let oidc; // ep + /oidc
 let jwks;
 
 const token = (fields) => postForm(`${oidc}/token`, { client_id: CLIENT_ID, ...fields });
-const refresh = (refreshToken, extra = {}) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+const refresh = (refreshToken, extra = {}, init = {}) => postForm(`${oidc}/token`,
+  { client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, init);
 
 function authUrl({ scope = FULL_SCOPE, resources = [ORG_RESOURCE, DB], prompt = 'consent' } = {}) {
   const pkce = pkcePair();
@@ -190,6 +191,50 @@ async function checkRefreshAndOrganizations(first) {
   return rt;
 }
 
+/** POST /__test/token/hold: late and dropped token answers, processed all the same. */
+async function checkTokenHold(rt) {
+  const state = async () => (await getJson(`${ep}/__test/state`)).body;
+  const holdOf = (s, id) => s.tokenHolds.find((h) => h.id === id);
+  const bad = await Promise.all([{ seconds: -1 }, { seconds: 1, count: 0 }, {}, { drop: 'yes' }].map((b) => postJson(`${ep}/__test/token/hold`, b)));
+  t.ok(bad.every((r) => r.status === 400 && typeof r.body.error === 'string'), 'token hold: bad bodies -> 400', bad.map((r) => r.body));
+
+  const before = await state();
+  const hold = await postJson(`${ep}/__test/token/hold`, { seconds: 1, refreshToken: rt });
+  const started = Date.now();
+  const late = await refresh(rt);
+  const ms = Date.now() - started;
+  const after = await state();
+  t.ok(hold.status === 200 && late.status === 200 && late.body.refresh_token && late.body.refresh_token !== rt && ms >= 950,
+    `token hold 1 s: the answer (rotated) comes after ${ms} ms`, { hold: hold.body, late: late.body });
+  t.ok(after.tokenRequests === before.tokenRequests + 1 && holdOf(after, hold.body.id)?.held === 1 && holdOf(after, hold.body.id)?.seen === 1,
+    'state counts one token request, held once by that hold', after);
+  rt = late.body.refresh_token;
+
+  // The client gives up first: the request was processed and rt rotated all the same, so the
+  // client must reuse rt inside the grace period (1 s here) to get a token it can keep.
+  const stored = (s) => s.storage.RefreshToken ?? 0;
+  const gone = await postJson(`${ep}/__test/token/hold`, { seconds: 1.5, refreshToken: rt });
+  const aborted = await refresh(rt, {}, { signal: AbortSignal.timeout(300) }).then(() => 'answered', (e) => e.name);
+  const again = await refresh(rt);
+  const during = await state();
+  t.ok(gone.status === 200 && aborted === 'TimeoutError' && again.status === 200 && stored(during) === stored(after) + 2
+    && holdOf(during, gone.body.id)?.held === 1 && holdOf(during, gone.body.id)?.seen === 2,
+  'client timeout during a hold: the refresh was processed (rotated); a hold takes only the next request', { aborted, again: again.body, during });
+  await sleep(1500); // the held answer now goes to a closed connection
+  const later = await state();
+  t.ok(later.tokenRequests === during.tokenRequests, 'stand-in survives writing a held answer to a closed connection');
+  rt = again.body.refresh_token;
+
+  const dropHold = await postJson(`${ep}/__test/token/hold`, { drop: true, refreshToken: rt });
+  const dropped = await refresh(rt).then((r) => `answered ${r.status}`, (e) => e.cause?.code ?? e.message);
+  const afterDrop = await state();
+  t.ok(dropHold.status === 200 && /ECONNRESET|UND_ERR_SOCKET|other side closed/.test(dropped) && afterDrop.tokenRequests === later.tokenRequests + 1
+    && stored(afterDrop) === stored(later) + 1, `token hold drop: connection closed without an answer (${dropped}), the refresh processed`, { dropped, afterDrop });
+  const retry = await refresh(rt);
+  t.ok(retry.status === 200 && retry.body.refresh_token, 'after the drop, rt still works inside the grace period', retry.body);
+  return retry.body.refresh_token;
+}
+
 async function checkReuseAfterGrace(rt) {
   const next = await refresh(rt);
   await sleep(1300); // --grace-seconds 1
@@ -277,7 +322,7 @@ async function main() {
     await checkRedirectUris();
     const first = await checkAliceSignIn();
     if (!first) throw new Error('sign-in failed; later checks need its tokens');
-    const rt = await checkRefreshAndOrganizations(first);
+    const rt = await checkTokenHold(await checkRefreshAndOrganizations(first));
     // The wrong-password run uses its own browser profile; it overlaps the grace-period wait.
     await Promise.all([checkReuseAfterGrace(rt), checkWrongPassword()]);
     const second = await checkSecondSignInAndScopes();

@@ -16,7 +16,7 @@ import { Directory } from './lib/directory.mjs';
 import { generateSigningKey } from './lib/keys.mjs';
 import { errorPage, signInPage } from './lib/pages.mjs';
 import { buildProvider } from './lib/provider.mjs';
-import { readBody, sendJson, testHooks } from './lib/test-hooks.mjs';
+import { TokenGate, readBody, sendJson, testHooks } from './lib/test-hooks.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OIDC_PREFIX = '/oidc';
@@ -151,16 +151,20 @@ async function main() {
   const store = new MemoryStore({ graceSeconds: options.graceSeconds });
   const cookieKeys = [randomBytes(32).toString('hex')];
   const app = { directory, keys: [generateSigningKey('ES384')] };
+  const tokenGate = options.testHooks ? new TokenGate() : undefined;
 
   // Building a new Provider is how a key rotation takes effect; the store and cookie keys are
   // shared, so sessions, grants and tokens survive it.
   app.rebuild = () => {
-    app.provider = buildProvider({ issuer: app.issuer, directory, store, keys: app.keys, cookieKeys });
+    app.provider = buildProvider({
+      issuer: app.issuer, directory, store, keys: app.keys, cookieKeys, middleware: tokenGate ? [tokenGate.middleware] : [],
+    });
     app.callback = app.provider.callback();
   };
 
   const handleTestHook = options.testHooks && testHooks({
     directory,
+    tokenGate,
     keys: () => app.keys,
     rotateKeys: (alg) => {
       app.keys = [generateSigningKey(alg), ...app.keys].slice(0, MAX_KEYS);

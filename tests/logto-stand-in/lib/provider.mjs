@@ -226,12 +226,14 @@ function patchIdTokens(provider) {
  * @param {import('./adapter.mjs').MemoryStore} options.store shared across rebuilds
  * @param {object[]} options.keys private JWKs, the current signing key first
  * @param {string[]} options.cookieKeys
+ * @param {Function[]} [options.middleware] Koa middleware inside the error decoration (test hooks)
  */
-export function buildProvider({ issuer, directory, store, keys, cookieKeys }) {
+export function buildProvider({ issuer, directory, store, keys, cookieKeys, middleware = [] }) {
   const signingAlg = () => keys[0].alg;
   const provider = new Provider(issuer, configuration({ directory, store, keys, cookieKeys, signingAlg }));
   provider.proxy = false;
   provider.use(logtoErrorBodies);
+  for (const fn of middleware) provider.use(fn);
   provider.registerGrantType(
     'refresh_token',
     refreshTokenHandler(provider, { directory, signingAlg }),
