@@ -16,6 +16,7 @@
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-loopback-receiver.h"
+#include "orgdesk-secret-memory.h"
 
 #define CALLBACK_PATH "/callback"
 
@@ -181,10 +182,11 @@ deliver_outcome (OrgdeskLoopbackReceiver *self)
   task = g_steal_pointer (&self->task);
   clear_wait_sources (self);
 
+  /* The code is handed over, not kept: the receiver has no further use for it. */
   if (self->error != NULL)
     g_task_return_error (task, g_error_copy (self->error));
   else
-    g_task_return_pointer (task, g_strdup (self->code), g_free);
+    g_task_return_pointer (task, g_steal_pointer (&self->code), (GDestroyNotify) orgdesk_secret_free);
 }
 
 /* Ends the wait early (timeout, cancel, close) unless a callback already decided it. */
@@ -336,11 +338,14 @@ parse_params (SoupServerMessage  *msg,
               GHashTable        **params)
 {
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) table = NULL;
   GUriParamsIter iter;
   char *name;
   char *value;
   g_autoptr(GError) error = NULL;
+
+  /* The values include the code and the state: wiped when the table goes. */
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) orgdesk_secret_free);
 
   g_uri_params_iter_init (&iter, query != NULL ? query : "", -1, "&", G_URI_PARAMS_WWW_FORM);
   while (g_uri_params_iter_next (&iter, &name, &value, &error))
@@ -532,10 +537,10 @@ orgdesk_loopback_receiver_finalize (GObject *object)
 
   g_assert (self->task == NULL);
 
-  g_free (self->expected_state);
+  orgdesk_secret_free (self->expected_state);
   g_free (self->expected_issuer);
   g_free (self->redirect_uri);
-  g_free (self->code);
+  orgdesk_secret_free (self->code);
   g_free (self->issuer);
   g_clear_error (&self->error);
 
