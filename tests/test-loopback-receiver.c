@@ -259,6 +259,120 @@ assert_connection_fails (const char *host,
     g_assert_nonnull (error);
 }
 
+/* Stalled clients: raw connections that the test holds open, on the main thread,
+ * while the receiver keeps running on the main context. */
+static GSocketConnection *
+open_connection (int port)
+{
+  g_autoptr(GSocketClient) client = new_socket_client ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  /* The kernel completes the handshake; the receiver accepts on its next turn. */
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  return connection;
+}
+
+static void
+send_text (GSocketConnection *connection,
+           const char        *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_send (g_socket_connection_get_socket (connection), text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  GPollableInputStream *input;
+  gboolean              closed;
+  gboolean              timed_out;
+} CloseWatch;
+
+static gboolean
+on_watch_readable_cb (GObject  *stream,
+                      gpointer  user_data)
+{
+  CloseWatch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  /* A response (a 400, say) may come first; only the end of the stream counts. */
+  n = g_pollable_input_stream_read_nonblocking (watch->input, buffer, sizeof buffer, NULL, &error);
+  if (n > 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+
+  watch->closed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_watch_timeout_cb (gpointer user_data)
+{
+  CloseWatch *watch = user_data;
+
+  watch->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context until the receiver closes @connection (the read sees the
+ * end of the stream or an error) or @timeout_ms pass.  Returns how many
+ * milliseconds after @start (monotonic time) the close was seen, or -1. */
+static gint64
+wait_for_close (GSocketConnection *connection,
+                gint64             start,
+                guint              timeout_ms)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  CloseWatch watch = { G_POLLABLE_INPUT_STREAM (input), FALSE, FALSE };
+  g_autoptr(GSource) readable = g_pollable_input_stream_create_source (watch.input, NULL);
+  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
+
+  g_source_set_callback (readable, G_SOURCE_FUNC (on_watch_readable_cb), &watch, NULL);
+  g_source_set_callback (timeout, on_watch_timeout_cb, &watch, NULL);
+  g_source_attach (readable, NULL);
+  g_source_attach (timeout, NULL);
+
+  while (!watch.closed && !watch.timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_destroy (readable);
+  g_source_destroy (timeout);
+
+  return watch.closed ? (g_get_monotonic_time () - start) / 1000 : -1;
+}
+
+static void
+assert_still_open (GSocketConnection *connection)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr(GError) error = NULL;
+  char byte;
+
+  g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (input), &byte, 1, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+}
+
+static void
+assert_good_callback_succeeds (Fixture *f)
+{
+  g_autoptr(Response) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  response = http_get (f, "code=late-but-good&state=" STATE);
+  g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+  code = finish_wait (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, "late-but-good");
+}
+
 static void
 assert_page_headers (Response *response)
 {
@@ -318,6 +432,36 @@ test_properties (void)
   /* Closing twice notifies nothing. */
   orgdesk_loopback_receiver_close (receiver);
   g_assert_cmpuint (notified, ==, 3);
+
+  g_assert_finalize_object (g_steal_pointer (&receiver));
+}
+
+static void
+test_connection_limit_properties (void)
+{
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL);
+  guint timeout_ms = 0;
+  guint max_connections = 0;
+  guint notified = 0;
+
+  g_object_get (receiver,
+                "connection-timeout", &timeout_ms,
+                "max-connections", &max_connections,
+                NULL);
+  g_assert_cmpuint (timeout_ms, ==, 10000);
+  g_assert_cmpuint (max_connections, ==, 16);
+
+  g_signal_connect (receiver, "notify", G_CALLBACK (count_notify_cb), &notified);
+
+  g_object_set (receiver, "connection-timeout", 250, "max-connections", 3, NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (orgdesk_loopback_receiver_get_connection_timeout (receiver), ==, 250);
+  g_assert_cmpuint (orgdesk_loopback_receiver_get_max_connections (receiver), ==, 3);
+
+  /* The same values again notify nothing. */
+  orgdesk_loopback_receiver_set_connection_timeout (receiver, 250);
+  orgdesk_loopback_receiver_set_max_connections (receiver, 3);
+  g_assert_cmpuint (notified, ==, 2);
 
   g_assert_finalize_object (g_steal_pointer (&receiver));
 }
@@ -962,6 +1106,287 @@ test_no_secrets_in_logs (Fixture       *f,
   g_assert_null (strstr (log->str, STATE));
 }
 
+static void
+test_stalled_silent (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autoptr(GSocketConnection) half_line = NULL;
+  gint64 start;
+  gint64 closed_after;
+
+  orgdesk_loopback_receiver_set_connection_timeout (f->receiver, 500);
+  start_wait (f, 30);
+
+  /* One sends nothing at all, one half a request line. */
+  start = g_get_monotonic_time ();
+  silent = open_connection (receiver_port (f));
+  half_line = open_connection (receiver_port (f));
+  send_text (half_line, "GET /callback?co");
+
+  closed_after = wait_for_close (silent, start, 3000);
+  g_test_message ("silent connection closed after %" G_GINT64_FORMAT " ms", closed_after);
+  g_assert_cmpint (closed_after, >=, 450);
+  g_assert_cmpint (closed_after, <=, 1500);
+
+  closed_after = wait_for_close (half_line, start, 3000);
+  g_assert_cmpint (closed_after, >=, 450);
+  g_assert_cmpint (closed_after, <=, 1500);
+
+  /* Neither took the listener or the wait with it. */
+  assert_still_waiting (f);
+  assert_good_callback_succeeds (f);
+}
+
+typedef struct
+{
+  GSocketConnection *connection;
+  const char        *text;
+  gsize              sent;
+} Drip;
+
+static gboolean
+on_drip_cb (gpointer user_data)
+{
+  Drip *drip = user_data;
+  GSocket *socket = g_socket_connection_get_socket (drip->connection);
+
+  /* Stops once the receiver has closed the connection (EPIPE, ECONNRESET). */
+  if (drip->text[drip->sent] == '\0' ||
+      g_socket_send (socket, drip->text + drip->sent, 1, NULL, NULL) != 1)
+    return G_SOURCE_REMOVE;
+
+  drip->sent++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_stalled_slowloris (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *host = host_header (f);
+  g_autofree char *text = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  Drip drip = { NULL, NULL, 0 };
+  guint drip_id;
+  gint64 start;
+  gint64 closed_after;
+
+  /* A byte every 300 ms is progress, but the request never ends. */
+  orgdesk_loopback_receiver_set_connection_timeout (f->receiver, 1000);
+  start_wait (f, 30);
+
+  text = g_strdup_printf ("GET /callback?code=abc&state=" STATE " HTTP/1.1\r\n%sX-Slow: %s", host, STATE);
+  start = g_get_monotonic_time ();
+  connection = open_connection (receiver_port (f));
+  drip.connection = connection;
+  drip.text = text;
+  on_drip_cb (&drip);
+  drip_id = g_timeout_add (300, on_drip_cb, &drip);
+
+  closed_after = wait_for_close (connection, start, 4000);
+  g_clear_handle_id (&drip_id, g_source_remove);
+  g_test_message ("slowloris closed after %" G_GINT64_FORMAT " ms and %" G_GSIZE_FORMAT " bytes",
+                  closed_after, drip.sent);
+  g_assert_cmpint (closed_after, >=, 950);
+  g_assert_cmpint (closed_after, <=, 2000);
+  g_assert_cmpuint (drip.sent, >=, 3);
+
+  assert_still_waiting (f);
+  assert_good_callback_succeeds (f);
+}
+
+/* Fills the receiver's 16 places with stalled connections, checks that one more
+ * is turned away at once and the 16 are left alone, then frees the places: by
+ * closing them from our side or by waiting for the receiver's deadline. */
+static void
+test_connection_cap (Fixture       *f,
+                     gboolean       wait_for_deadline)
+{
+  g_autoptr(GPtrArray) junk = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketConnection) extra = NULL;
+  guint timeout_ms = wait_for_deadline ? 1000 : 30000;
+  gint64 start;
+  gint64 closed_after;
+
+  g_assert_cmpuint (orgdesk_loopback_receiver_get_max_connections (f->receiver), ==, 16);
+  orgdesk_loopback_receiver_set_connection_timeout (f->receiver, timeout_ms);
+  start_wait (f, 30);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 16; i++)
+    g_ptr_array_add (junk, open_connection (receiver_port (f)));
+
+  extra = open_connection (receiver_port (f));
+  closed_after = wait_for_close (extra, g_get_monotonic_time (), 2000);
+  g_test_message ("connection over the cap closed after %" G_GINT64_FORMAT " ms", closed_after);
+  g_assert_cmpint (closed_after, >=, 0);
+  g_assert_cmpint (closed_after, <, 250);
+
+  for (guint i = 0; i < junk->len; i++)
+    assert_still_open (g_ptr_array_index (junk, i));
+  assert_still_waiting (f);
+
+  for (guint i = 0; i < junk->len; i++)
+    {
+      GSocketConnection *connection = g_ptr_array_index (junk, i);
+
+      if (wait_for_deadline)
+        g_assert_cmpint (wait_for_close (connection, start, 3000), >=, 950);
+      else
+        g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+
+  /* Let the receiver see the ends of the streams. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  assert_good_callback_succeeds (f);
+}
+
+static void
+test_connection_cap_client_closes (Fixture       *f,
+                                   gconstpointer  data)
+{
+  test_connection_cap (f, FALSE);
+}
+
+static void
+test_connection_cap_deadline (Fixture       *f,
+                              gconstpointer  data)
+{
+  test_connection_cap (f, TRUE);
+}
+
+static void
+open_stalled_set (GPtrArray *connections,
+                  int        port)
+{
+  GSocketConnection *connection;
+
+  g_ptr_array_add (connections, open_connection (port));
+
+  connection = open_connection (port);
+  send_text (connection, "GET /callback?co");
+  g_ptr_array_add (connections, connection);
+
+  connection = open_connection (port);
+  send_text (connection, "GET /callback?code=abc&state=" STATE " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  g_ptr_array_add (connections, connection);
+}
+
+static void
+assert_all_closed (GPtrArray *connections)
+{
+  for (guint i = 0; i < connections->len; i++)
+    {
+      gint64 closed_after = wait_for_close (g_ptr_array_index (connections, i), g_get_monotonic_time (), 2000);
+
+      g_assert_cmpint (closed_after, >=, 0);
+      g_assert_cmpint (closed_after, <, 250);
+    }
+}
+
+/* However the wait ends, connections still stalled end with it. */
+static void
+test_stalled_closed_with_receiver (Fixture       *f,
+                                   gconstpointer  how)
+{
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  int port = receiver_port (f);
+
+  orgdesk_loopback_receiver_set_connection_timeout (f->receiver, 30000);
+  orgdesk_loopback_receiver_wait_async (f->receiver, g_str_equal (how, "timeout") ? 1 : 30, cancellable,
+                                        orgdesk_test_store_result_cb, &f->wait_result);
+  open_stalled_set (stalled, port);
+  assert_still_waiting (f);
+
+  if (g_str_equal (how, "success"))
+    {
+      assert_good_callback_succeeds (f);
+    }
+  else
+    {
+      if (g_str_equal (how, "close"))
+        orgdesk_loopback_receiver_close (f->receiver);
+      else if (g_str_equal (how, "cancel"))
+        g_cancellable_cancel (cancellable);
+
+      code = finish_wait (f, &error);
+      g_assert_nonnull (error);
+      g_assert_null (code);
+    }
+
+  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+  assert_all_closed (stalled);
+  assert_connection_fails ("127.0.0.1", port, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+fixture_test_stalled_success (Fixture       *f,
+                              gconstpointer  data)
+{
+  test_stalled_closed_with_receiver (f, "success");
+}
+
+static void
+fixture_test_stalled_close (Fixture       *f,
+                            gconstpointer  data)
+{
+  test_stalled_closed_with_receiver (f, "close");
+}
+
+static void
+fixture_test_stalled_cancel (Fixture       *f,
+                             gconstpointer  data)
+{
+  test_stalled_closed_with_receiver (f, "cancel");
+}
+
+static void
+fixture_test_stalled_timeout (Fixture       *f,
+                              gconstpointer  data)
+{
+  test_stalled_closed_with_receiver (f, "timeout");
+}
+
+static gboolean
+on_quit_cb (gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_stalled_dispose (void)
+{
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL);
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GUri) uri = NULL;
+  gboolean done = FALSE;
+  int port;
+
+  /* Short, so a deadline left behind would fire (on freed memory) below. */
+  orgdesk_loopback_receiver_set_connection_timeout (receiver, 200);
+  g_assert_true (orgdesk_loopback_receiver_listen (receiver, NULL));
+  uri = g_uri_parse (orgdesk_loopback_receiver_get_redirect_uri (receiver), G_URI_FLAGS_NONE, NULL);
+  port = g_uri_get_port (uri);
+  open_stalled_set (stalled, port);
+
+  g_assert_finalize_object (g_steal_pointer (&receiver));
+  assert_all_closed (stalled);
+  assert_connection_fails ("127.0.0.1", port, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+
+  g_timeout_add (400, on_quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 #define ADD(path, func, issuer) \
   g_test_add ("/orgdesk/auth/loopback/" path, Fixture, issuer, fixture_set_up, func, fixture_tear_down)
 
@@ -972,7 +1397,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/orgdesk/auth/loopback/properties", test_properties);
+  g_test_add_func ("/orgdesk/auth/loopback/connection-limit-properties", test_connection_limit_properties);
   g_test_add_func ("/orgdesk/auth/loopback/dispose-closes", test_dispose_closes);
+  g_test_add_func ("/orgdesk/auth/loopback/stalled/dispose", test_stalled_dispose);
   ADD ("redirect-uri", test_redirect_uri, NULL);
   ADD ("success", test_success, NULL);
   ADD ("success-before-wait", test_success_before_wait, NULL);
@@ -997,6 +1424,14 @@ main (int   argc,
   ADD ("cancel-before", test_cancel_before, NULL);
   ADD ("close", test_close, NULL);
   ADD ("no-secrets-in-logs", test_no_secrets_in_logs, NULL);
+  ADD ("stalled/silent", test_stalled_silent, NULL);
+  ADD ("stalled/slowloris", test_stalled_slowloris, NULL);
+  ADD ("stalled/cap-then-client-closes", test_connection_cap_client_closes, NULL);
+  ADD ("stalled/cap-then-deadline", test_connection_cap_deadline, NULL);
+  ADD ("stalled/success", fixture_test_stalled_success, NULL);
+  ADD ("stalled/close", fixture_test_stalled_close, NULL);
+  ADD ("stalled/cancel", fixture_test_stalled_cancel, NULL);
+  ADD ("stalled/timeout", fixture_test_stalled_timeout, NULL);
 
   return g_test_run ();
 }

@@ -20,6 +20,13 @@
 
 #define CALLBACK_PATH "/callback"
 
+/* A browser sends its request as soon as it connects, and the whole exchange is a
+ * few hundred bytes each way.  A connection still open after this long is stalled
+ * (or trickling bytes to stay open), so it is closed; and only this many may be
+ * open at once, so stalled ones cannot pile up. */
+#define DEFAULT_CONNECTION_TIMEOUT_MS 10000
+#define DEFAULT_MAX_CONNECTIONS 16
+
 /* A real redirect carries code, state and iss: a few hundred bytes.  libsoup itself
  * drops requests whose head passes 64 KiB; we refuse long queries well before that. */
 #define MAX_QUERY_LENGTH 8192
@@ -40,24 +47,39 @@ static const char page_style[] =
 
 struct _OrgdeskLoopbackReceiver
 {
-  GObject     parent_instance;
+  GObject         parent_instance;
 
-  char       *expected_state;
-  char       *expected_issuer;
-  char       *redirect_uri;
-  int         port;
-  SoupServer *server;
+  char           *expected_state;
+  char           *expected_issuer;
+  char           *redirect_uri;
+  int             port;
+
+  /* We accept connections ourselves and hand them to the server, so that we can
+   * count them and give each a deadline. */
+  GSocketService *service;
+  SoupServer     *server;
+  GPtrArray      *connections;
+  guint           connection_timeout_ms;
+  guint           max_connections;
 
   /* The outcome: set once, by the accepted callback or by the end of the wait */
-  gboolean    has_outcome;
-  char       *code;
-  char       *issuer;
-  GError     *error;
+  gboolean        has_outcome;
+  char           *code;
+  char           *issuer;
+  GError         *error;
 
-  GTask      *task;
-  GSource    *timeout_source;
-  GSource    *cancel_source;
+  GTask          *task;
+  GSource        *timeout_source;
+  GSource        *cancel_source;
 };
+
+/* A connection handed to the server, until it closes or its deadline passes */
+typedef struct
+{
+  OrgdeskLoopbackReceiver *self;
+  GSocketConnection       *stream;
+  GSource                 *deadline_source;
+} Connection;
 
 G_DEFINE_FINAL_TYPE (OrgdeskLoopbackReceiver, orgdesk_loopback_receiver, G_TYPE_OBJECT)
 
@@ -67,6 +89,8 @@ enum {
   PROP_EXPECTED_ISSUER,
   PROP_REDIRECT_URI,
   PROP_LISTENING,
+  PROP_CONNECTION_TIMEOUT,
+  PROP_MAX_CONNECTIONS,
   N_PROPS
 };
 
@@ -156,15 +180,46 @@ clear_wait_sources (OrgdeskLoopbackReceiver *self)
 }
 
 static void
+connection_free (Connection *connection)
+{
+  if (connection->deadline_source != NULL)
+    g_source_destroy (connection->deadline_source);
+  g_clear_pointer (&connection->deadline_source, g_source_unref);
+  g_clear_object (&connection->stream);
+  g_free (connection);
+}
+
+/* The server closes a connection's stream when it is done with it. */
+static void
+forget_closed_connections (OrgdeskLoopbackReceiver *self)
+{
+  for (guint i = self->connections->len; i > 0; i--)
+    {
+      Connection *connection = g_ptr_array_index (self->connections, i - 1);
+
+      if (g_io_stream_is_closed (G_IO_STREAM (connection->stream)))
+        g_ptr_array_remove_index_fast (self->connections, i - 1);
+    }
+}
+
+static void
 close_listener (OrgdeskLoopbackReceiver *self)
 {
+  g_autoptr(GSocketService) service = g_steal_pointer (&self->service);
   g_autoptr(SoupServer) server = g_steal_pointer (&self->server);
 
   if (server == NULL)
     return;
 
   /* Cleared first: handlers that run while disconnecting see a closed receiver. */
+  g_signal_handlers_disconnect_by_data (service, self);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+
+  /* This closes every connection the server still has, stalled ones included. */
   soup_server_disconnect (server);
+  g_ptr_array_set_size (self->connections, 0);
+
   g_debug ("Loopback receiver closed");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
 }
@@ -494,6 +549,74 @@ on_request_cb (SoupServer        *server,
     accept_callback (self, msg, params);
 }
 
+/* Shutting the socket down, rather than closing it, leaves the descriptor to the
+ * server, which reads the end of the stream and closes the connection itself. */
+static gboolean
+on_connection_deadline_cb (gpointer user_data)
+{
+  Connection *connection = user_data;
+  OrgdeskLoopbackReceiver *self = connection->self;
+
+  if (!g_io_stream_is_closed (G_IO_STREAM (connection->stream)))
+    {
+      g_debug ("Loopback receiver closed a connection that sent no complete request in time");
+      g_socket_shutdown (g_socket_connection_get_socket (connection->stream), TRUE, TRUE, NULL);
+    }
+
+  g_ptr_array_remove_fast (self->connections, connection);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_incoming_cb (GSocketService          *service,
+                GSocketConnection       *stream,
+                GObject                 *source_object,
+                OrgdeskLoopbackReceiver *self)
+{
+  g_autoptr(GSocketAddress) local_address = NULL;
+  g_autoptr(GSocketAddress) remote_address = NULL;
+  g_autoptr(GError) error = NULL;
+  Connection *connection;
+
+  forget_closed_connections (self);
+
+  /* The ones already open keep their place; the new one is turned away. */
+  if (self->connections->len >= self->max_connections)
+    {
+      g_debug ("Loopback receiver refused a connection: %u are open already", self->connections->len);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return TRUE;
+    }
+
+  local_address = g_socket_connection_get_local_address (stream, &error);
+  if (local_address != NULL)
+    remote_address = g_socket_connection_get_remote_address (stream, &error);
+  if (remote_address == NULL)
+    {
+      g_debug ("Loopback receiver dropped a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return TRUE;
+    }
+
+  connection = g_new0 (Connection, 1);
+  connection->self = self;
+  connection->stream = g_object_ref (stream);
+  connection->deadline_source = g_timeout_source_new (self->connection_timeout_ms);
+  g_source_set_callback (connection->deadline_source, on_connection_deadline_cb, connection, NULL);
+  g_source_set_static_name (connection->deadline_source, "[orgdesk] loopback connection deadline");
+  g_source_attach (connection->deadline_source, g_main_context_get_thread_default ());
+  g_ptr_array_add (self->connections, connection);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local_address, remote_address, &error))
+    {
+      g_debug ("Loopback receiver dropped a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 on_timeout_cb (gpointer user_data)
 {
@@ -536,7 +659,9 @@ orgdesk_loopback_receiver_finalize (GObject *object)
   OrgdeskLoopbackReceiver *self = (OrgdeskLoopbackReceiver *)object;
 
   g_assert (self->task == NULL);
+  g_assert (self->connections->len == 0);
 
+  g_ptr_array_unref (self->connections);
   orgdesk_secret_free (self->expected_state);
   g_free (self->expected_issuer);
   g_free (self->redirect_uri);
@@ -569,6 +694,14 @@ orgdesk_loopback_receiver_get_property (GObject    *object,
       g_value_set_boolean (value, orgdesk_loopback_receiver_is_listening (self));
       break;
 
+    case PROP_CONNECTION_TIMEOUT:
+      g_value_set_uint (value, self->connection_timeout_ms);
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -590,6 +723,14 @@ orgdesk_loopback_receiver_set_property (GObject      *object,
 
     case PROP_EXPECTED_ISSUER:
       self->expected_issuer = g_value_dup_string (value);
+      break;
+
+    case PROP_CONNECTION_TIMEOUT:
+      orgdesk_loopback_receiver_set_connection_timeout (self, g_value_get_uint (value));
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      orgdesk_loopback_receiver_set_max_connections (self, g_value_get_uint (value));
       break;
 
     default:
@@ -628,12 +769,26 @@ orgdesk_loopback_receiver_class_init (OrgdeskLoopbackReceiverClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* In milliseconds, so tests need not wait seconds for a deadline. */
+  properties[PROP_CONNECTION_TIMEOUT] =
+    g_param_spec_uint ("connection-timeout", NULL, NULL,
+                       1, G_MAXUINT, DEFAULT_CONNECTION_TIMEOUT_MS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL,
+                       1, G_MAXUINT, DEFAULT_MAX_CONNECTIONS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 orgdesk_loopback_receiver_init (OrgdeskLoopbackReceiver *self)
 {
+  self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_free);
+  self->connection_timeout_ms = DEFAULT_CONNECTION_TIMEOUT_MS;
+  self->max_connections = DEFAULT_MAX_CONNECTIONS;
 }
 
 /**
@@ -658,22 +813,6 @@ orgdesk_loopback_receiver_new (const char *expected_state,
                        NULL);
 }
 
-static int
-get_bound_port (SoupServer *server)
-{
-  GSList *listeners = soup_server_get_listeners (server);
-  g_autoptr(GSocketAddress) address = NULL;
-  int port = 0;
-
-  if (listeners != NULL)
-    address = g_socket_get_local_address (listeners->data, NULL);
-  if (G_IS_INET_SOCKET_ADDRESS (address))
-    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-
-  g_slist_free (listeners);
-  return port;
-}
-
 /**
  * orgdesk_loopback_receiver_listen:
  * @self: a #OrgdeskLoopbackReceiver
@@ -688,30 +827,42 @@ gboolean
 orgdesk_loopback_receiver_listen (OrgdeskLoopbackReceiver  *self,
                                   GError                  **error)
 {
-  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound_address = NULL;
   int port;
 
   g_return_val_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self), FALSE);
   g_return_val_if_fail (self->redirect_uri == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_early_handler (server, NULL, on_request_head_cb, self, NULL);
-  soup_server_add_handler (server, NULL, on_request_cb, self, NULL);
-
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  /* The IPv4 loopback address itself, not "localhost" (RFC 8252 §8.3). */
+  service = g_socket_service_new ();
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &bound_address, error))
     return FALSE;
 
-  port = get_bound_port (server);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound_address));
   if (port <= 0)
     {
-      soup_server_disconnect (server);
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                            _("Could not find the port of the sign-in listener"));
       return FALSE;
     }
 
-  self->server = g_steal_pointer (&server);
+  /* A server without listeners of its own also never keeps a connection alive:
+   * one request per connection. */
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_early_handler (self->server, NULL, on_request_head_cb, self, NULL);
+  soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
+
+  /* A new service is active: it accepts once the main context runs. */
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_cb), self);
+
+  self->service = g_steal_pointer (&service);
   self->port = port;
   self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%d" CALLBACK_PATH, port);
   g_debug ("Loopback receiver listening on %s", self->redirect_uri);
@@ -853,4 +1004,64 @@ orgdesk_loopback_receiver_get_issuer (OrgdeskLoopbackReceiver *self)
   g_return_val_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self), NULL);
 
   return self->issuer;
+}
+
+/**
+ * orgdesk_loopback_receiver_set_connection_timeout:
+ * @self: a #OrgdeskLoopbackReceiver
+ * @timeout_ms: how long a connection may stay open, in milliseconds
+ *
+ * Sets how long after it was accepted a connection is closed, whether or not
+ * it sent anything meanwhile.  Applies to connections accepted afterwards.
+ */
+void
+orgdesk_loopback_receiver_set_connection_timeout (OrgdeskLoopbackReceiver *self,
+                                                  guint                    timeout_ms)
+{
+  g_return_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->connection_timeout_ms == timeout_ms)
+    return;
+
+  self->connection_timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_TIMEOUT]);
+}
+
+guint
+orgdesk_loopback_receiver_get_connection_timeout (OrgdeskLoopbackReceiver *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self), 0);
+
+  return self->connection_timeout_ms;
+}
+
+/**
+ * orgdesk_loopback_receiver_set_max_connections:
+ * @self: a #OrgdeskLoopbackReceiver
+ * @max_connections: how many connections may be open at once
+ *
+ * A connection beyond the limit is closed as soon as it is accepted; those
+ * already open are not affected.
+ */
+void
+orgdesk_loopback_receiver_set_max_connections (OrgdeskLoopbackReceiver *self,
+                                               guint                    max_connections)
+{
+  g_return_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self));
+  g_return_if_fail (max_connections > 0);
+
+  if (self->max_connections == max_connections)
+    return;
+
+  self->max_connections = max_connections;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONNECTIONS]);
+}
+
+guint
+orgdesk_loopback_receiver_get_max_connections (OrgdeskLoopbackReceiver *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_LOOPBACK_RECEIVER (self), 0);
+
+  return self->max_connections;
 }
