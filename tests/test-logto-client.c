@@ -424,6 +424,104 @@ test_revocation (void)
   g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
 }
 
+/* POST /__test/token/hold for the next token request that spends @refresh_token:
+ * processed at once, answered after @seconds, or with @drop not at all.
+ * Returns the hold's id. */
+static gint64
+hold_token_response (const char *refresh_token,
+                     double      seconds,
+                     gboolean    drop)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder, seconds);
+  json_builder_set_member_name (builder, "drop");
+  json_builder_add_boolean_value (builder, drop);
+  json_builder_set_member_name (builder, "refreshToken");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/token/hold", body);
+  return json_object_get_int_member (answer, "id");
+}
+
+/* How many token requests spending the hold's refresh token reached the stand-in
+ * since the hold was set (other tests share the stand-in), and how many it held. */
+static void
+token_hold_counts (gint64  id,
+                   gint64 *seen,
+                   gint64 *held)
+{
+  g_autoptr(JsonObject) state = orgdesk_test_stand_in_call ("GET", "/__test/state", NULL);
+  JsonArray *holds = json_object_get_array_member (state, "tokenHolds");
+
+  for (guint i = 0; i < json_array_get_length (holds); i++)
+    {
+      JsonObject *hold = json_array_get_object_element (holds, i);
+
+      if (json_object_get_int_member (hold, "id") == id)
+        {
+          *seen = json_object_get_int_member (hold, "seen");
+          *held = json_object_get_int_member (hold, "held");
+          return;
+        }
+    }
+
+  g_error ("The stand-in lists no token hold %" G_GINT64_FORMAT, id);
+}
+
+/* Logto processed the refresh (and rotated the token) but its answer comes later
+ * than the client waits, or never: NO_RESPONSE, after exactly one request. */
+static void
+test_refresh_no_response (gconstpointer data)
+{
+  gboolean drop = GPOINTER_TO_INT (data);
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskTokenResponse) signed_in = NULL;
+  g_autoptr(OrgdeskTokenResponse) refreshed = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 hold, seen = 0, held = 0, started, elapsed_ms;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  client = orgdesk_test_discovered_client ();
+  signed_in = orgdesk_test_sign_in (client, "bob", NULL);
+  orgdesk_logto_client_set_timeout (client, 1);
+
+  hold = hold_token_response (orgdesk_token_response_get_refresh_token (signed_in), drop ? 0 : 4, drop);
+  started = g_get_monotonic_time ();
+  refreshed = refresh (client, orgdesk_token_response_get_refresh_token (signed_in), NULL, NULL, &error);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_null (refreshed);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NO_RESPONSE);
+  g_assert_true (orgdesk_auth_error_is_network (error));
+  /* It gave up after its own timeout rather than waiting for the late answer. */
+  g_assert_cmpint (elapsed_ms, <, 3500);
+
+  token_hold_counts (hold, &seen, &held);
+  g_assert_cmpint (held, ==, 1);
+  g_assert_cmpint (seen, ==, 1);
+}
+
+static void
+test_error_is_network (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE, "");
+  g_autoptr(GError) other = g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT, "");
+
+  g_assert_true (orgdesk_auth_error_is_network (error));
+  g_assert_false (orgdesk_auth_error_is_network (other));
+  g_assert_false (orgdesk_auth_error_is_network (NULL));
+}
+
 static void
 test_authorization_uri (void)
 {
@@ -484,6 +582,9 @@ main (int   argc,
   g_test_add_func ("/orgdesk/logto/organization-tokens/not-member", test_organization_token_not_member);
   g_test_add_func ("/orgdesk/logto/grant/single-flight", test_grant_single_flight);
   g_test_add_func ("/orgdesk/logto/revocation", test_revocation);
+  g_test_add_data_func ("/orgdesk/logto/refresh/no-response/late", GINT_TO_POINTER (FALSE), test_refresh_no_response);
+  g_test_add_data_func ("/orgdesk/logto/refresh/no-response/dropped", GINT_TO_POINTER (TRUE), test_refresh_no_response);
+  g_test_add_func ("/orgdesk/logto/error/is-network", test_error_is_network);
 
   return g_test_run ();
 }

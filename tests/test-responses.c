@@ -14,6 +14,7 @@
 #include "orgdesk-logto-client.h"
 #include "orgdesk-oidc-configuration.h"
 #include "orgdesk-organization.h"
+#include "orgdesk-test-jwt-signer.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-token-response.h"
 #include "orgdesk-user.h"
@@ -228,27 +229,31 @@ test_user_from_userinfo (void)
 
 typedef struct
 {
-  SoupServer *server;
-  char       *endpoint;
-  const char *discovery;   /* what every path answers; NULL: a valid discovery document */
-  guint       status;
-  gsize       padding;     /* make the body this large */
-  guint       n_requests;
+  SoupServer           *server;
+  char                 *endpoint;
+  const char           *discovery;       /* the discovery document; NULL: a valid one */
+  const char           *token_endpoint;  /* in the valid one; NULL: this server's */
+  guint                 status;          /* of the discovery document */
+  gsize                 padding;         /* make the discovery document this large */
+  OrgdeskTestJwtSigner *signer;          /* its key is the JWKS */
+  guint                 n_requests;
+  guint                 n_token_requests;
 } HostileServer;
 
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+static char *
+issuer_of (HostileServer *hostile)
 {
-  HostileServer *hostile = user_data;
-  g_autofree char *issuer = g_strconcat (hostile->endpoint, "/oidc", NULL);
-  g_autofree char *valid = discovery_document (issuer, issuer, "");
-  GString *body = g_string_new (hostile->discovery != NULL ? hostile->discovery : valid);
+  return g_strconcat (hostile->endpoint, "/oidc", NULL);
+}
 
-  hostile->n_requests++;
+static void
+answer_discovery (HostileServer     *hostile,
+                  SoupServerMessage *message)
+{
+  g_autofree char *issuer = issuer_of (hostile);
+  g_autofree char *token_endpoint = g_strconcat (issuer, "/token", NULL);
+  g_autofree char *valid = discovery_document (issuer, hostile->token_endpoint != NULL ? hostile->token_endpoint : token_endpoint, "");
+  GString *body = g_string_new (hostile->discovery != NULL ? hostile->discovery : valid);
 
   while (body->len < hostile->padding)
     g_string_append_c (body, ' ');
@@ -260,11 +265,45 @@ on_request_cb (SoupServer        *server,
 }
 
 static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  HostileServer *hostile = user_data;
+
+  hostile->n_requests++;
+
+  if (g_str_equal (path, "/oidc/.well-known/openid-configuration"))
+    answer_discovery (hostile, message);
+  else if (g_str_equal (path, "/oidc/jwks"))
+    {
+      char *jwks = orgdesk_test_jwt_signer_get_jwks (hostile->signer);
+
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, jwks, strlen (jwks));
+    }
+  else if (g_str_equal (path, "/oidc/token"))
+    {
+      hostile->n_token_requests++;
+      soup_server_message_set_status (message, SOUP_STATUS_BAD_REQUEST, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\":\"invalid_grant\"}", strlen ("{\"error\":\"invalid_grant\"}"));
+    }
+  else
+    soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static void
 hostile_server_start (HostileServer *hostile)
 {
   g_autoptr(GError) error = NULL;
   GSList *uris;
 
+  if (hostile->status == 0)
+    hostile->status = SOUP_STATUS_OK;
+  hostile->signer = orgdesk_test_jwt_signer_new ("ES384", "hostile-key");
   hostile->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (hostile->server, NULL, on_request_cb, hostile, NULL);
   soup_server_listen_local (hostile->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
@@ -279,7 +318,91 @@ hostile_server_stop (HostileServer *hostile)
 {
   soup_server_disconnect (hostile->server);
   g_clear_object (&hostile->server);
+  g_clear_object (&hostile->signer);
   g_clear_pointer (&hostile->endpoint, g_free);
+}
+
+/* A loopback port that was just free: nothing listens there. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+on_plain_text_incoming_cb (GSocketService    *service,
+                           GSocketConnection *connection,
+                           GObject           *source_object,
+                           gpointer           user_data)
+{
+  static const char answer[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all (out, answer, strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  return TRUE;
+}
+
+/* A loopback port where something answers plain text to whatever it is sent (a
+ * TLS ClientHello too); stop it with g_socket_service_stop() and unref. */
+static GSocketService *
+plain_text_service_new (guint16 *port)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GError) error = NULL;
+
+  *port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_plain_text_incoming_cb), NULL);
+  g_socket_service_start (service);
+
+  return g_steal_pointer (&service);
+}
+
+/* A client that discovered @hostile (started already). */
+static OrgdeskLogtoClient *
+discovered_client (HostileServer *hostile)
+{
+  g_autoptr(OrgdeskLogtoClient) client = orgdesk_logto_client_new (hostile->endpoint, "orgdesk-desktop");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_logto_client_discover_async (client, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_logto_client_discover_finish (client, result, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&client);
+}
+
+static GError *
+refresh_against (OrgdeskLogtoClient *client)
+{
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  orgdesk_logto_client_refresh_async (client, "rt", NULL, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  response = orgdesk_logto_client_refresh_finish (client, result, &error);
+  g_assert_null (response);
+
+  return error;
 }
 
 static GError *
@@ -322,6 +445,57 @@ test_hostile_discovery (void)
     }
 }
 
+/* The request provably never reached a server: nothing listens at the token
+ * endpoint, or it does not speak TLS. */
+static void
+test_token_endpoint_unreachable (gconstpointer data)
+{
+  gboolean tls = GPOINTER_TO_INT (data);
+  HostileServer hostile = { 0 };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GSocketService) plain_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token_endpoint = NULL;
+  guint16 port = 0;
+
+  if (tls)
+    {
+      plain_text = plain_text_service_new (&port);
+      token_endpoint = g_strdup_printf ("https://127.0.0.1:%u/oidc/token", port);
+    }
+  else
+    token_endpoint = g_strdup_printf ("http://127.0.0.1:%u/oidc/token", closed_port ());
+
+  hostile.token_endpoint = token_endpoint;
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  error = refresh_against (client);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 0);
+
+  if (plain_text != NULL)
+    g_socket_service_stop (plain_text);
+  hostile_server_stop (&hostile);
+}
+
+/* The same server's own token endpoint answers: no network error at all. */
+static void
+test_token_endpoint_answers (void)
+{
+  HostileServer hostile = { 0 };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  error = refresh_against (client);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 1);
+
+  hostile_server_stop (&hostile);
+}
+
 /* }}} */
 
 int
@@ -336,6 +510,9 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/discovery/bad", test_discovery_bad);
   g_test_add_func ("/orgdesk/responses/discovery/uri-acceptable", test_uri_acceptable);
   g_test_add_func ("/orgdesk/responses/discovery/hostile-server", test_hostile_discovery);
+  g_test_add_func ("/orgdesk/responses/token-endpoint/answers", test_token_endpoint_answers);
+  g_test_add_data_func ("/orgdesk/responses/token-endpoint/refused", GINT_TO_POINTER (FALSE), test_token_endpoint_unreachable);
+  g_test_add_data_func ("/orgdesk/responses/token-endpoint/not-tls", GINT_TO_POINTER (TRUE), test_token_endpoint_unreachable);
   g_test_add_func ("/orgdesk/responses/userinfo/organizations", test_organizations_from_userinfo);
   g_test_add_func ("/orgdesk/responses/userinfo/no-organizations", test_organizations_absent);
   g_test_add_func ("/orgdesk/responses/userinfo/user", test_user_from_userinfo);

@@ -29,10 +29,18 @@ G_BEGIN_DECLS
  * @ORGDESK_AUTH_ERROR_TIMED_OUT: the browser never came back
  * @ORGDESK_AUTH_ERROR_NOT_CONFIGURED: no endpoint or client id is set
  * @ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE: no usable Secret Service (none, locked)
- * @ORGDESK_AUTH_ERROR_UNREACHABLE: the identity provider cannot be reached
+ * @ORGDESK_AUTH_ERROR_UNREACHABLE: the identity provider cannot be reached; the
+ *   request provably never got there (no address, connection refused, host or
+ *   network unreachable, TLS handshake failed, or the connection failed before
+ *   the whole request was written)
+ * @ORGDESK_AUTH_ERROR_NO_RESPONSE: the request was (or may have been) delivered
+ *   but no complete answer came: it timed out, or the connection dropped after
+ *   the request was written.  The server may have acted on it (e.g. rotated a
+ *   refresh token).
  *
  * Errors of the auth layer.  The UI reacts to %ORGDESK_AUTH_ERROR_INVALID_GRANT by
- * asking the user to sign in again.
+ * asking the user to sign in again.  orgdesk_auth_error_is_network() tells the
+ * two network failures from the rest.
  */
 typedef enum
 {
@@ -51,8 +59,10 @@ typedef enum
   ORGDESK_AUTH_ERROR_NOT_CONFIGURED,
   ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE,
   ORGDESK_AUTH_ERROR_UNREACHABLE,
+  ORGDESK_AUTH_ERROR_NO_RESPONSE,
 } OrgdeskAuthError;
 
-GQuark orgdesk_auth_error_quark (void);
+GQuark   orgdesk_auth_error_quark      (void);
+gboolean orgdesk_auth_error_is_network (const GError *error);
 
 G_END_DECLS

@@ -90,18 +90,27 @@ sanitize_server_text (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* Turns a transport failure into an error the UI can explain; cancellation stays. */
+/* Turns a transport failure into an error the UI can explain; cancellation stays.
+ * Whether the request may have reached the server decides the code: until
+ * libsoup has written the whole request body (SoupMessage::wrote-body), the
+ * server cannot have acted on it (UNREACHABLE); after that, a timeout or a
+ * dropped connection leaves it unknown (NO_RESPONSE), and a refresh token may
+ * have been rotated.  libsoup 3.2 never resends a POST by itself: it gets a new
+ * connection and is not restarted when that fails (not SOUP_METHOD_IS_IDEMPOTENT),
+ * so one call is at most one request. */
 static GError *
-transport_error (GError *error)
+transport_error (GError   *error,
+                 gboolean  wrote_body)
 {
-  GError *mapped;
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
-  mapped = g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE,
+  if (!wrote_body)
+    return g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE,
                         "Could not reach the identity provider: %s", error->message);
-  return mapped;
+
+  return g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NO_RESPONSE,
+                      "The identity provider did not answer: %s", error->message);
 }
 
 /* Every request but discovery needs the discovered endpoints (and keys); without
@@ -119,6 +128,13 @@ require_discovery (OrgdeskLogtoClient *self,
   return FALSE;
 }
 
+static void
+on_wrote_body_cb (SoupMessage *message,
+                  gpointer     user_data)
+{
+  g_object_set_data (G_OBJECT (message), "orgdesk-wrote-body", GINT_TO_POINTER (TRUE));
+}
+
 /* Sends @message; the task's callback gets it back through read_response(). */
 static void
 send_message (OrgdeskLogtoClient  *self,
@@ -127,6 +143,7 @@ send_message (OrgdeskLogtoClient  *self,
               GAsyncReadyCallback  callback)
 {
   g_object_set_data_full (G_OBJECT (task), "orgdesk-message", g_object_ref (message), g_object_unref);
+  g_signal_connect (message, "wrote-body", G_CALLBACK (on_wrote_body_cb), NULL);
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), callback, task);
 }
@@ -145,7 +162,8 @@ read_response (OrgdeskLogtoClient  *self,
   body = soup_session_send_and_read_finish (self->session, result, &local_error);
   if (body == NULL)
     {
-      g_propagate_error (error, transport_error (local_error));
+      g_propagate_error (error, transport_error (local_error,
+                                                 g_object_get_data (G_OBJECT (message), "orgdesk-wrote-body") != NULL));
       return NULL;
     }
 
@@ -574,6 +592,8 @@ post_to_token_endpoint (OrgdeskLogtoClient *self,
                                                 orgdesk_oidc_configuration_get_token_endpoint (self->configuration),
                                                 g_string_free (form, FALSE));
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  /* A token endpoint never redirects; libsoup would follow a 301/302/303 as a GET. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   send_message (self, message, task, on_token_response_cb);
 }
 
@@ -901,6 +921,7 @@ orgdesk_logto_client_revoke_async (OrgdeskLogtoClient  *self,
   form_append (form, "token_type_hint", "refresh_token");
   form_append (form, "client_id", self->client_id);
   message = soup_message_new_from_encoded_form (SOUP_METHOD_POST, endpoint, g_string_free (form, FALSE));
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   send_message (self, message, task, on_revoked_cb);
 }
 
@@ -1078,4 +1099,22 @@ orgdesk_logto_client_get_configuration (OrgdeskLogtoClient *self)
 {
   g_return_val_if_fail (ORGDESK_IS_LOGTO_CLIENT (self), NULL);
   return self->configuration;
+}
+
+/**
+ * orgdesk_logto_client_set_timeout:
+ * @self: a #OrgdeskLogtoClient
+ * @seconds: how long one read or write may stall before the request fails
+ *   (0: never); the default is 30
+ *
+ * Applies to connections opened afterwards; every token-endpoint POST opens its
+ * own.  Tests use a short one to see what a late answer does.
+ */
+void
+orgdesk_logto_client_set_timeout (OrgdeskLogtoClient *self,
+                                  guint               seconds)
+{
+  g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
+
+  soup_session_set_timeout (self->session, seconds);
 }

@@ -38,6 +38,8 @@ const char               *orgdesk_logto_client_get_endpoint             (Orgdesk
 const char               *orgdesk_logto_client_get_client_id            (OrgdeskLogtoClient                *self);
 const char               *orgdesk_logto_client_get_issuer               (OrgdeskLogtoClient                *self);
 OrgdeskOidcConfiguration *orgdesk_logto_client_get_configuration        (OrgdeskLogtoClient                *self);
+void                      orgdesk_logto_client_set_timeout              (OrgdeskLogtoClient                *self,
+                                                                        guint                              seconds);
 
 void                      orgdesk_logto_client_discover_async           (OrgdeskLogtoClient                *self,
                                                                         GCancellable                      *cancellable,

@@ -53,6 +53,7 @@ orgdesk_error_text (const GError *error)
   switch ((OrgdeskAuthError) error->code)
     {
     case ORGDESK_AUTH_ERROR_UNREACHABLE:
+    case ORGDESK_AUTH_ERROR_NO_RESPONSE:
       return _("Could not reach the sign-in server");
     case ORGDESK_AUTH_ERROR_INVALID_GRANT:
       return _("Your session has ended. Please sign in again.");
