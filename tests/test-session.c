@@ -177,6 +177,101 @@ organization_id_at (OrgdeskSession *session,
   return orgdesk_organization_get_id (organization);
 }
 
+/* The refresh token the grant holds now (the tests never print it). */
+static char *
+current_refresh_token (OrgdeskGrant *grant)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *record = orgdesk_grant_to_record (grant);
+
+  g_assert_true (json_parser_load_from_data (parser, record, -1, NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "refresh_token"));
+}
+
+/* How many token-endpoint requests the stand-in has received so far. */
+static gint64
+stand_in_token_requests (void)
+{
+  g_autoptr(JsonObject) state = orgdesk_test_stand_in_call ("GET", "/__test/state", NULL);
+
+  return json_object_get_int_member (state, "tokenRequests");
+}
+
+/* The stand-in processes the next token request that spends @grant's current
+ * refresh token at once, but answers it only after @seconds (or, with @drop,
+ * closes the connection instead). */
+static void
+hold_next_token_response (OrgdeskGrant *grant,
+                          double        seconds,
+                          gboolean      drop)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *refresh_token = current_refresh_token (grant);
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder, seconds);
+  json_builder_set_member_name (builder, "drop");
+  json_builder_add_boolean_value (builder, drop);
+  json_builder_set_member_name (builder, "refreshToken");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/token/hold", body);
+}
+
+static void
+wait_for_token_requests (gint64 count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (stand_in_token_requests () < count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (20 * 1000);
+    }
+}
+
+/* Runs the main loop for @ms, so that anything late has its chance. */
+static void
+spin_main_loop (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10 * 1000);
+    }
+}
+
+static gboolean
+grant_is_idle (gconstpointer data)
+{
+  return !orgdesk_grant_get_busy ((OrgdeskGrant *) data);
+}
+
+static void
+sign_out (OrgdeskSession *session)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_session_sign_out_async (session, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 60);
+  g_assert_true (orgdesk_session_sign_out_finish (session, result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+}
+
 static void
 test_sign_in_and_resume (Fixture       *fixture,
                          gconstpointer  data)
@@ -276,6 +371,254 @@ test_switch_organization (Fixture       *fixture,
   for (guint i = 0; i < fixture->token_organizations->len; i++)
     g_assert_cmpstr (g_ptr_array_index (fixture->token_organizations, i), ==, globex);
 
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+/* Switch (a refresh on the wire, answered late), then sign out: the late answer's
+ * rotated token is neither adopted nor written back, and sign-out waits for it. */
+static void
+test_sign_out_during_refresh (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(OrgdeskSession) restarted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *record = NULL;
+  gboolean idle_at_sign_out;
+  gint64 requests, started;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  client = g_object_ref (orgdesk_session_get_client (fixture->session));
+  grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
+  refresh_token = current_refresh_token (grant);
+
+  requests = stand_in_token_requests ();
+  hold_next_token_response (grant, 1.5, FALSE);
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
+  wait_for_token_requests (requests + 1);
+
+  started = g_get_monotonic_time ();
+  sign_out (fixture->session);
+  g_test_message ("sign-out with a refresh on the wire took %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  idle_at_sign_out = !orgdesk_grant_get_busy (grant);
+
+  /* Whatever comes late has come by now; none of it was written back. */
+  spin_main_loop (2000);
+  record = load_record (fixture->store);
+  g_assert_null (record);
+  /* Sign-out waited for the answer rather than leave it to land afterwards. */
+  g_assert_true (idle_at_sign_out);
+  g_assert_false (orgdesk_grant_get_valid (grant));
+  g_assert_false (orgdesk_test_token_is_active (client, refresh_token));
+  g_assert_null (orgdesk_session_get_database_token (fixture->session));
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+
+  /* The next start finds nobody signed in, online or offline. */
+  restarted = new_session (fixture, orgdesk_test_logto_endpoint ());
+  g_assert_false (resume (restarted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (orgdesk_session_get_state (restarted), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_signal_handlers_disconnect_by_data (restarted, fixture);
+}
+
+/* Keyring writes under way when sign-out deletes the item must not bring it back.
+ * Offline (Logto refuses at once), the deletion comes right after sign-out starts. */
+static void
+test_sign_out_during_keyring_write (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(OrgdeskLogtoClient) dead_client = NULL;
+  g_autoptr(OrgdeskTokenStore) dead_store = NULL;
+  g_autoptr(OrgdeskGrant) saved = NULL;
+  g_autoptr(OrgdeskSession) session = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  /* Enough writes that some are still on their way when the deletion comes. */
+  GAsyncResult *slots[50] = { NULL, };
+  const char *dead_endpoint = "http://127.0.0.1:9";
+  const char *userinfo = "{\"sub\":\"keyring-writer\",\"name\":\"Kim\",\"organization_data\":[]}";
+
+  if (fixture->session == NULL)
+    return;
+
+  dead_client = orgdesk_logto_client_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
+  dead_store = orgdesk_token_store_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
+  saved = orgdesk_grant_new (dead_client, dead_store, "keyring-writer", "saved-refresh-token", NULL);
+  g_assert_true (json_parser_load_from_data (parser, userinfo, -1, NULL));
+  orgdesk_grant_set_resume_data (saved, json_node_get_object (json_parser_get_root (parser)));
+  orgdesk_grant_save_async (saved, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_grant_save_finish (saved, result, &error));
+
+  session = orgdesk_session_new (dead_client, dead_store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
+  g_assert_true (resume (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (orgdesk_session_get_offline (session));
+  grant = g_object_ref (orgdesk_session_get_grant (session));
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    orgdesk_grant_save_async (grant, NULL, orgdesk_test_store_result_cb, &slots[i]);
+  sign_out (session);
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      g_autoptr(GError) save_error = NULL;
+
+      orgdesk_test_wait_for_result (&slots[i], 30);
+      /* Each write either happened before the deletion or was refused. */
+      if (!orgdesk_grant_save_finish (grant, slots[i], &save_error))
+        g_assert_error (save_error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+      g_clear_object (&slots[i]);
+    }
+
+  spin_main_loop (500);
+  g_clear_object (&result);
+  orgdesk_token_store_load_async (dead_store, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  record = orgdesk_token_store_load_finish (dead_store, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (record);
+  g_assert_false (orgdesk_grant_get_busy (grant));
+}
+
+/* Sign-out in the same turn as a token request: the request ends with an error
+ * instead of hanging (the grant was stuck busy for ever). */
+static void
+test_sign_out_during_token_request (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(OrgdeskGrant) grant = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
+
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
+  g_assert_true (orgdesk_grant_get_busy (grant));
+  sign_out (fixture->session);
+
+  orgdesk_test_wait_for_condition (grant_is_idle, grant, 10);
+  g_assert_false (orgdesk_session_get_switching (fixture->session));
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+/* Reconnect and sign-out together: both finish (app.reconnect was disabled for
+ * ever when the reconnect never called back). */
+static void
+test_reconnect_then_sign_out (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) reconnected = NULL;
+  g_autoptr(GAsyncResult) signed_out = NULL;
+  g_autoptr(GAsyncResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+
+  /* Sign out while the reconnect's refresh is being sent. */
+  orgdesk_session_reconnect_async (fixture->session, NULL, orgdesk_test_store_result_cb, &reconnected);
+  while (!orgdesk_grant_get_busy (orgdesk_session_get_grant (fixture->session)))
+    g_main_context_iteration (NULL, TRUE);
+  orgdesk_session_sign_out_async (fixture->session, NULL, orgdesk_test_store_result_cb, &signed_out);
+  /* A reconnect asked for while signing out is refused at once. */
+  orgdesk_session_reconnect_async (fixture->session, NULL, orgdesk_test_store_result_cb, &again);
+
+  orgdesk_test_wait_for_result (&signed_out, 30);
+  g_assert_true (orgdesk_session_sign_out_finish (fixture->session, signed_out, NULL, &error));
+  g_assert_no_error (error);
+  orgdesk_test_wait_for_result (&reconnected, 30);
+  if (!orgdesk_session_reconnect_finish (fixture->session, reconnected, &error))
+    g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+  g_clear_error (&error);
+  orgdesk_test_wait_for_result (&again, 30);
+  g_assert_false (orgdesk_session_reconnect_finish (fixture->session, again, &error));
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (orgdesk_session_get_user (fixture->session));
+}
+
+/* A refresh that Logto processed but answered too late: no blind retry (it would
+ * replay the spent token after the reuse window and make Logto end the grant). */
+static void
+test_refresh_timeout_keeps_session (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *record = NULL;
+  const GError *reported;
+  gint64 requests;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  /* Longer than the 3 s reuse window, shorter than the hold. */
+  orgdesk_logto_client_set_timeout (orgdesk_session_get_client (fixture->session), 4);
+
+  requests = stand_in_token_requests ();
+  hold_next_token_response (orgdesk_session_get_grant (fixture->session), 6, FALSE);
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
+  orgdesk_test_wait_for_condition (is_settled, fixture->session, 30);
+
+  g_assert_cmpint (stand_in_token_requests (), ==, requests + 1);
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
+  g_assert_true (orgdesk_session_get_offline (fixture->session));
+  g_assert_true (orgdesk_grant_get_valid (orgdesk_session_get_grant (fixture->session)));
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+  reported = g_ptr_array_index (fixture->errors, 0);
+  g_assert_true (orgdesk_auth_error_is_network (reported));
+  record = load_record (fixture->store);
+  g_assert_nonnull (record);
+}
+
+/* A failure that comes at once, inside Logto's reuse window, is retried once
+ * with the same token, and the rotation is recovered. */
+static void
+test_refresh_dropped_is_retried (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 requests;
+
+  if (fixture->session == NULL)
+    return;
+
+  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (fixture->session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  before = current_refresh_token (orgdesk_session_get_grant (fixture->session));
+
+  requests = stand_in_token_requests ();
+  hold_next_token_response (orgdesk_session_get_grant (fixture->session), 0, TRUE);
+  g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+
+  g_assert_cmpint (stand_in_token_requests (), ==, requests + 2);
+  after = current_refresh_token (orgdesk_session_get_grant (fixture->session));
+  g_assert_false (g_str_equal (before, after));
+  g_assert_false (orgdesk_session_get_offline (fixture->session));
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
@@ -608,6 +951,12 @@ main (int   argc,
   ADD ("/orgdesk/session/switch-organization", test_switch_organization);
   ADD ("/orgdesk/session/no-organizations", test_no_organizations);
   ADD ("/orgdesk/session/sign-out", test_sign_out);
+  ADD ("/orgdesk/session/sign-out-during-refresh", test_sign_out_during_refresh);
+  ADD ("/orgdesk/session/sign-out-during-keyring-write", test_sign_out_during_keyring_write);
+  ADD ("/orgdesk/session/sign-out-during-token-request", test_sign_out_during_token_request);
+  ADD ("/orgdesk/session/reconnect-then-sign-out", test_reconnect_then_sign_out);
+  ADD ("/orgdesk/session/refresh-timeout-keeps-session", test_refresh_timeout_keeps_session);
+  ADD ("/orgdesk/session/refresh-dropped-is-retried", test_refresh_dropped_is_retried);
   ADD ("/orgdesk/session/membership-removed", test_membership_removed);
   ADD ("/orgdesk/session/grant-revoked-elsewhere", test_grant_revoked_elsewhere);
   ADD ("/orgdesk/session/cancel-sign-in", test_cancel_sign_in);

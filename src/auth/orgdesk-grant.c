@@ -12,6 +12,7 @@
 #include "orgdesk-auth-error.h"
 #include "orgdesk-grant.h"
 #include "orgdesk-json.h"
+#include "orgdesk-secret-memory.h"
 
 /*
  * OrgdeskGrant owns the refresh token of one signed-in account.  Logto rotates the
@@ -19,6 +20,11 @@
  * spent one is sent again, so every call goes through one queue here: one request
  * on the wire at a time, identical requests joined (single flight), the rotated
  * token written to the keyring before the new access token is handed out.
+ *
+ * Once the grant has ended (sign-out, or Logto said invalid_grant) nothing is
+ * written to the keyring any more: a request still on the wire is let finish, its
+ * rotated token is revoked rather than kept, and deleting the record waits until
+ * no request and no keyring write is under way.
  */
 
 #define RECORD_VERSION 1
@@ -30,6 +36,7 @@ typedef struct
   char      *resource;
   GPtrArray *waiters;   /* GTask */
   gboolean   retried;
+  gint64     sent_at;   /* monotonic µs, when the refresh went out */
   OrgdeskTokenResponse *response;
 } TokenRequest;
 
@@ -51,9 +58,24 @@ struct _OrgdeskGrant
   guint               persistent : 1;
   guint               valid : 1;
 
+  /* Why the grant ended; set together with valid = FALSE. */
+  GError             *invalidation;
+
   /* Keyring writes under way; quitting must wait for them (see get_busy). */
   guint               pending_saves;
+  /* Rotated tokens that came back after the grant ended, being revoked. */
+  guint               pending_revocations;
+  /* IdleWaiter: work that must wait until nothing above is under way. */
+  GPtrArray          *idle_waiters;
 };
+
+typedef void (*IdleFunc) (GTask *task);
+
+typedef struct
+{
+  GTask    *task;
+  IdleFunc  func;
+} IdleWaiter;
 
 enum {
   PROP_0,
@@ -110,14 +132,70 @@ set_persistent (OrgdeskGrant *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
 }
 
+/* The fields set this way hold tokens: the old value is wiped. */
 static void
-set_string (char       **field,
-            const char  *value)
+set_secret_string (char       **field,
+                   const char  *value)
 {
   char *copy = g_strdup (value);
 
-  g_free (*field);
+  orgdesk_secret_free (*field);
   *field = copy;
+}
+
+static gboolean
+is_busy (OrgdeskGrant *self)
+{
+  return self->in_flight != NULL || self->pending_saves > 0 || self->pending_revocations > 0;
+}
+
+static void
+idle_waiter_free (IdleWaiter *waiter)
+{
+  g_clear_object (&waiter->task);
+  g_free (waiter);
+}
+
+/* Runs @func (@task) once no request, keyring write or revocation is under way. */
+static void
+when_idle (OrgdeskGrant *self,
+           GTask        *task,
+           IdleFunc      func)
+{
+  IdleWaiter *waiter = g_new0 (IdleWaiter, 1);
+
+  waiter->task = task;
+  waiter->func = func;
+  g_ptr_array_add (self->idle_waiters, waiter);
+}
+
+/* Called after every piece of work that kept the grant busy has ended. */
+static void
+run_idle_waiters (OrgdeskGrant *self)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  if (is_busy (self) || self->idle_waiters->len == 0)
+    return;
+
+  waiters = g_steal_pointer (&self->idle_waiters);
+  self->idle_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) idle_waiter_free);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      IdleWaiter *waiter = g_ptr_array_index (waiters, i);
+
+      waiter->func (g_steal_pointer (&waiter->task));
+    }
+}
+
+static GError *
+ended_error (OrgdeskGrant *self)
+{
+  if (self->invalidation != NULL)
+    return g_error_copy (self->invalidation);
+
+  return g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT, "You are signed out");
 }
 
 /* A cached token for @key that is not about to expire, or %NULL. */
@@ -160,7 +238,7 @@ invalidate (OrgdeskGrant *self,
   TokenRequest *request;
 
   g_hash_table_remove_all (self->cache);
-  g_clear_pointer (&self->refresh_token, g_free);
+  orgdesk_secret_clear (&self->refresh_token);
 
   while ((request = g_queue_pop_head (&self->pending)) != NULL)
     {
@@ -171,6 +249,7 @@ invalidate (OrgdeskGrant *self,
   if (self->valid)
     {
       self->valid = FALSE;
+      self->invalidation = g_error_copy (error);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
       g_signal_emit (self, signals[INVALIDATED], 0, error);
     }
@@ -182,6 +261,10 @@ finish_in_flight (OrgdeskGrant *self,
 {
   TokenRequest *request = g_steal_pointer (&self->in_flight);
 
+  /* A token that arrives after the grant ended belongs to nobody. */
+  if (error == NULL && !self->valid)
+    error = self->invalidation;
+
   if (error == NULL)
     g_hash_table_replace (self->cache, g_strdup (request->key), g_object_ref (request->response));
 
@@ -189,6 +272,7 @@ finish_in_flight (OrgdeskGrant *self,
   token_request_free (request);
 
   pump_queue (self);
+  run_idle_waiters (self);
 }
 
 /* }}} */
@@ -261,7 +345,7 @@ on_rotated_token_saved_cb (GObject      *source,
 static void
 save_rotated_token (OrgdeskGrant *self)
 {
-  g_autofree char *record = NULL;
+  g_auto(OrgdeskSecretString) record = NULL;
 
   if (self->store == NULL)
     {
@@ -277,6 +361,59 @@ save_rotated_token (OrgdeskGrant *self)
 
 static void send_in_flight (OrgdeskGrant *self);
 
+/* Logto still accepts a spent refresh token for about 3 s after its rotation
+ * (LOGTO.md); a retry sent this soon after the first attempt lands inside that. */
+#define REUSE_WINDOW_MARGIN_USEC (1500 * G_TIME_SPAN_MILLISECOND)
+
+/* A refresh is sent again only when that cannot replay a spent token: the first
+ * attempt provably never reached Logto, or failed so soon that the retry is
+ * inside the reuse window.  Otherwise the token is kept and the network error
+ * reported; a blind retry would make Logto revoke the whole grant. */
+static gboolean
+may_retry (TokenRequest *request,
+           const GError *error)
+{
+  if (request->retried)
+    return FALSE;
+
+  if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE))
+    return TRUE;
+
+  return g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NO_RESPONSE) &&
+         g_get_monotonic_time () - request->sent_at < REUSE_WINDOW_MARGIN_USEC;
+}
+
+static void
+on_late_token_revoked_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(OrgdeskGrant) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_logto_client_revoke_finish (ORGDESK_LOGTO_CLIENT (source), result, &error))
+    g_message ("Could not revoke a refresh token that arrived after sign-out: %s", error->message);
+
+  self->pending_revocations--;
+  run_idle_waiters (self);
+}
+
+/* A refresh answered after the grant ended: its rotated token would keep the
+ * grant alive at Logto, so it is revoked and never kept. */
+static void
+revoke_late_token (OrgdeskGrant         *self,
+                   OrgdeskTokenResponse *response)
+{
+  const char *rotated = response != NULL ? orgdesk_token_response_get_refresh_token (response) : NULL;
+
+  if (rotated == NULL)
+    return;
+
+  g_debug ("A refresh token arrived after the grant ended; revoking it");
+  self->pending_revocations++;
+  orgdesk_logto_client_revoke_async (self->client, rotated, NULL, on_late_token_revoked_cb, g_object_ref (self));
+}
+
 static void
 on_refreshed_cb (GObject      *source,
                  GAsyncResult *result,
@@ -289,11 +426,16 @@ on_refreshed_cb (GObject      *source,
 
   request->response = orgdesk_logto_client_refresh_finish (ORGDESK_LOGTO_CLIENT (source), result, &error);
 
+  if (!self->valid)
+    {
+      revoke_late_token (self, request->response);
+      finish_in_flight (self, self->invalidation);
+      return;
+    }
+
   if (request->response == NULL)
     {
-      /* The request may have reached Logto and spent the token; the old one stays
-       * usable for a few seconds, so one immediate retry recovers the rotation. */
-      if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE) && !request->retried)
+      if (may_retry (request, error))
         {
           request->retried = TRUE;
           send_in_flight (self);
@@ -310,12 +452,12 @@ on_refreshed_cb (GObject      *source,
   /* The record keeps the newest ID token as the hint for sign-out; if it fails
    * verification below, the grant is invalidated and the record deleted anyway. */
   if (orgdesk_token_response_get_id_token (request->response) != NULL)
-    set_string (&self->id_token, orgdesk_token_response_get_id_token (request->response));
+    set_secret_string (&self->id_token, orgdesk_token_response_get_id_token (request->response));
 
   rotated = orgdesk_token_response_get_refresh_token (request->response);
   if (rotated != NULL && g_strcmp0 (rotated, self->refresh_token) != 0)
     {
-      set_string (&self->refresh_token, rotated);
+      set_secret_string (&self->refresh_token, rotated);
       save_rotated_token (self);
     }
   else
@@ -337,7 +479,17 @@ on_discovered_for_request_cb (GObject      *source,
       return;
     }
 
+  /* Signed out while discovery ran: there is no token to send. */
+  if (!self->valid || self->refresh_token == NULL)
+    {
+      g_autoptr(GError) ended = ended_error (self);
+
+      finish_in_flight (self, ended);
+      return;
+    }
+
   /* Never cancelled: abandoning a sent refresh would lose the rotated token. */
+  request->sent_at = g_get_monotonic_time ();
   orgdesk_logto_client_refresh_async (self->client, self->refresh_token,
                                       request->organization_id, request->resource,
                                       NULL, on_refreshed_cb, g_object_ref (self));
@@ -388,10 +540,10 @@ pump_queue (OrgdeskGrant *self)
   if (self->in_flight == NULL)
     return;
 
-  if (self->refresh_token == NULL)
+  if (!self->valid || self->refresh_token == NULL)
     {
-      g_autoptr(GError) error = g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT,
-                                                     "You are signed out");
+      g_autoptr(GError) error = ended_error (self);
+
       finish_in_flight (self, error);
       return;
     }
@@ -419,14 +571,18 @@ orgdesk_grant_finalize (GObject *object)
 {
   OrgdeskGrant *self = ORGDESK_GRANT (object);
 
-  /* Requests hold a reference on the grant while they run. */
+  /* Requests, writes and revocations hold a reference on the grant while they
+   * run, and idle waiters are tasks of the grant. */
   g_assert (self->in_flight == NULL);
+  g_assert (self->idle_waiters->len == 0);
   g_queue_clear_full (&self->pending, (GDestroyNotify) token_request_free);
   g_hash_table_unref (self->cache);
+  g_ptr_array_unref (self->idle_waiters);
   g_clear_pointer (&self->resume_data, json_object_unref);
+  g_clear_error (&self->invalidation);
   g_free (self->subject);
-  g_free (self->refresh_token);
-  g_free (self->id_token);
+  orgdesk_secret_free (self->refresh_token);
+  orgdesk_secret_free (self->id_token);
 
   G_OBJECT_CLASS (orgdesk_grant_parent_class)->finalize (object);
 }
@@ -501,6 +657,7 @@ orgdesk_grant_init (OrgdeskGrant *self)
 {
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_queue_init (&self->pending);
+  self->idle_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) idle_waiter_free);
   self->valid = TRUE;
 }
 
@@ -658,9 +815,10 @@ orgdesk_grant_get_persistent (OrgdeskGrant *self)
  * orgdesk_grant_get_busy:
  * @self: a #OrgdeskGrant
  *
- * Whether a token request is on the wire or a keyring write is under way.  A
- * process that exits now may lose the rotated refresh token, and with it the
- * session, so the application waits for this to turn %FALSE before it quits.
+ * Whether a token request is on the wire, a keyring write or the revocation of a
+ * late token is under way.  A process that exits now may lose the rotated refresh
+ * token, and with it the session, so the application waits for this to turn
+ * %FALSE before it quits.
  *
  * Returns: %TRUE while work that must not be cut short is under way
  */
@@ -668,7 +826,7 @@ gboolean
 orgdesk_grant_get_busy (OrgdeskGrant *self)
 {
   g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
-  return self->in_flight != NULL || self->pending_saves > 0;
+  return is_busy (self);
 }
 
 gboolean
@@ -735,6 +893,13 @@ orgdesk_grant_request_token_async (OrgdeskGrant        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_grant_request_token_async);
   g_task_set_check_cancellable (task, TRUE);
+
+  if (!self->valid)
+    {
+      g_task_return_error (task, ended_error (self));
+      g_object_unref (task);
+      return;
+    }
 
   key = make_key (organization_id, resource);
   cached = lookup_fresh_token (self, key);
@@ -816,11 +981,14 @@ on_record_saved_cb (GObject      *source,
     {
       set_persistent (self, FALSE);
       g_task_return_error (task, error);
-      return;
+    }
+  else
+    {
+      set_persistent (self, TRUE);
+      g_task_return_boolean (task, TRUE);
     }
 
-  set_persistent (self, TRUE);
-  g_task_return_boolean (task, TRUE);
+  run_idle_waiters (self);
 }
 
 /**
@@ -831,8 +999,9 @@ on_record_saved_cb (GObject      *source,
  * @user_data: data for @callback
  *
  * Writes the record now (after sign-in, or when the resume data changed).  Fails
- * with %ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE when there is no usable keyring; the
- * grant then stays in memory.
+ * with %ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE when there is no usable keyring (the
+ * grant then stays in memory), and with %ORGDESK_AUTH_ERROR_INVALID_GRANT once the
+ * grant has ended: a signed-out account is never written back.
  */
 void
 orgdesk_grant_save_async (OrgdeskGrant        *self,
@@ -840,7 +1009,7 @@ orgdesk_grant_save_async (OrgdeskGrant        *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autofree char *record = NULL;
+  g_auto(OrgdeskSecretString) record = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_GRANT (self));
@@ -849,7 +1018,14 @@ orgdesk_grant_save_async (OrgdeskGrant        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_grant_save_async);
 
-  if (self->store == NULL || self->refresh_token == NULL)
+  if (!self->valid)
+    {
+      g_task_return_error (task, ended_error (self));
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->store == NULL)
     {
       g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE,
                                "There is no keyring to keep the sign-in in");
@@ -887,6 +1063,7 @@ on_record_cleared_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Runs when the grant is idle, so no write of the record can come after this. */
 static void
 clear_record (GTask *task)
 {
@@ -900,6 +1077,50 @@ clear_record (GTask *task)
     }
 
   orgdesk_token_store_clear_async (self->store, self->subject, NULL, on_record_cleared_cb, task);
+}
+
+/**
+ * orgdesk_grant_delete_record_async:
+ * @self: a #OrgdeskGrant that has ended (see #OrgdeskGrant:valid)
+ * @callback: called when the keyring record is deleted
+ * @user_data: data for @callback
+ *
+ * Deletes the account's keyring record once no request and no keyring write of
+ * the grant is under way any more, so nothing can write it back afterwards.
+ */
+void
+orgdesk_grant_delete_record_async (OrgdeskGrant        *self,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_GRANT (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_grant_delete_record_async);
+
+  if (self->valid)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               "The grant is still in use; revoke it first");
+      g_object_unref (task);
+      return;
+    }
+
+  when_idle (self, task, clear_record);
+  run_idle_waiters (self);
+}
+
+gboolean
+orgdesk_grant_delete_record_finish (OrgdeskGrant  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -925,7 +1146,7 @@ on_discovered_for_revoke_cb (GObject      *source,
 {
   GTask *task = user_data;
   OrgdeskGrant *self = g_task_get_source_object (task);
-  const char *refresh_token = g_object_get_data (G_OBJECT (task), "orgdesk-refresh-token");
+  const char *refresh_token = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!orgdesk_logto_client_discover_finish (self->client, result, &error))
@@ -938,6 +1159,22 @@ on_discovered_for_revoke_cb (GObject      *source,
   orgdesk_logto_client_revoke_async (self->client, refresh_token, NULL, on_token_revoked_cb, task);
 }
 
+/* Idle now: a refresh that was on the wire has answered, and its rotated token
+ * (revoked by revoke_late_token()) is no longer the newest one; this one is. */
+static void
+revoke_when_idle (GTask *task)
+{
+  OrgdeskGrant *self = g_task_get_source_object (task);
+
+  if (g_task_get_task_data (task) == NULL)
+    {
+      clear_record (task);
+      return;
+    }
+
+  orgdesk_logto_client_discover_async (self->client, NULL, on_discovered_for_revoke_cb, task);
+}
+
 /**
  * orgdesk_grant_revoke_async:
  * @self: a #OrgdeskGrant
@@ -945,9 +1182,11 @@ on_discovered_for_revoke_cb (GObject      *source,
  * @callback: called when the grant is revoked and the record deleted
  * @user_data: data for @callback
  *
- * Sign-out: revokes the refresh token at Logto (which ends the grant), deletes
- * the keyring record and forgets every token in memory.  The keyring record is
- * deleted even when Logto cannot be reached.
+ * Sign-out: ends the grant at once (queued requests fail, nothing is written to
+ * the keyring any more), waits for a request or keyring write already under way,
+ * revokes the refresh token at Logto (which ends the grant there; a token rotated
+ * by the request that was on the wire is revoked too) and deletes the keyring
+ * record.  The record is deleted even when Logto cannot be reached.
  */
 void
 orgdesk_grant_revoke_async (OrgdeskGrant        *self,
@@ -956,7 +1195,6 @@ orgdesk_grant_revoke_async (OrgdeskGrant        *self,
                             gpointer             user_data)
 {
   g_autoptr(GError) signed_out = NULL;
-  g_autofree char *refresh_token = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_GRANT (self));
@@ -965,18 +1203,13 @@ orgdesk_grant_revoke_async (OrgdeskGrant        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_grant_revoke_async);
 
-  refresh_token = g_strdup (self->refresh_token);
+  /* The token to revoke is taken before invalidate() wipes it. */
+  g_task_set_task_data (task, g_strdup (self->refresh_token), (GDestroyNotify) orgdesk_secret_free);
   signed_out = g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT, "You signed out");
   invalidate (self, signed_out);
 
-  if (refresh_token == NULL)
-    {
-      clear_record (task);
-      return;
-    }
-
-  g_object_set_data_full (G_OBJECT (task), "orgdesk-refresh-token", g_steal_pointer (&refresh_token), g_free);
-  orgdesk_logto_client_discover_async (self->client, NULL, on_discovered_for_revoke_cb, task);
+  when_idle (self, task, revoke_when_idle);
+  run_idle_waiters (self);
 }
 
 gboolean

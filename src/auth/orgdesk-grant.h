@@ -67,5 +67,11 @@ void                  orgdesk_grant_revoke_async         (OrgdeskGrant         *
 gboolean              orgdesk_grant_revoke_finish        (OrgdeskGrant         *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+void                  orgdesk_grant_delete_record_async  (OrgdeskGrant         *self,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean              orgdesk_grant_delete_record_finish (OrgdeskGrant         *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-secret-memory.h"
 #include "orgdesk-session.h"
 
 /*
@@ -148,6 +149,13 @@ set_database_token (OrgdeskSession       *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_TOKEN]);
 }
 
+/* Sign-out came while a step was under way: the step ends with this. */
+static GError *
+signed_out_error (void)
+{
+  return g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT, "You are signed out");
+}
+
 static void
 report_error (OrgdeskSession *self,
               const GError   *error)
@@ -214,7 +222,7 @@ on_database_token_cb (GObject      *source,
       return;
     }
 
-  if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE))
+  if (orgdesk_auth_error_is_network (error))
     go_offline (self, error);
   /* invalid_grant is reported once, by the grant's invalidated signal. */
   else if (!g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT))
@@ -337,7 +345,9 @@ on_grant_saved_cb (GObject      *source,
   g_autoptr(OrgdeskSession) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!orgdesk_grant_save_finish (ORGDESK_GRANT (source), result, &error))
+  /* A grant that ended meanwhile (sign-out) is not written back, by design. */
+  if (!orgdesk_grant_save_finish (ORGDESK_GRANT (source), result, &error) &&
+      !g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT))
     {
       g_message ("Sign-in is kept for this session only: %s", error->message);
       report_error (self, error);
@@ -365,7 +375,9 @@ on_userinfo_cb (GObject      *source,
   GError *error = NULL;
 
   userinfo = orgdesk_logto_client_fetch_userinfo_finish (ORGDESK_LOGTO_CLIENT (source), result, &error);
-  if (userinfo == NULL || !apply_userinfo (self, userinfo, &error))
+  if (userinfo != NULL && self->grant == NULL)
+    error = signed_out_error ();
+  if (error != NULL || !apply_userinfo (self, userinfo, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -417,7 +429,10 @@ on_profile_discovered_cb (GObject      *source,
   OrgdeskSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!orgdesk_logto_client_discover_finish (ORGDESK_LOGTO_CLIENT (source), result, &error))
+  if (orgdesk_logto_client_discover_finish (ORGDESK_LOGTO_CLIENT (source), result, &error) &&
+      self->grant == NULL)
+    error = signed_out_error ();
+  if (error != NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -488,23 +503,29 @@ on_stale_record_cleared_cb (GObject      *source,
     g_message ("Could not delete the expired sign-in from the keyring: %s", error->message);
 }
 
-/* The grant was revoked or expired at Logto: the keyring record is worthless now. */
+static void
+on_ended_record_deleted_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!orgdesk_grant_delete_record_finish (ORGDESK_GRANT (source), result, &error))
+    g_message ("Could not delete the expired sign-in from the keyring: %s", error->message);
+}
+
+/* The grant was revoked or expired at Logto: the keyring record is worthless now.
+ * The grant deletes it once its own writes are done, so none comes after. */
 static void
 on_grant_invalidated_cb (OrgdeskSession *self,
                          const GError   *error,
                          OrgdeskGrant   *grant)
 {
-  g_autofree char *subject = NULL;
-
   if (self->signing_out)
     return;
 
-  subject = g_strdup (orgdesk_grant_get_subject (grant));
+  orgdesk_grant_delete_record_async (grant, on_ended_record_deleted_cb, NULL);
   clear_signed_in_state (self);
-
-  if (self->store != NULL)
-    orgdesk_token_store_clear_async (self->store, subject, NULL, on_stale_record_cleared_cb, NULL);
-
   report_error (self, error);
 }
 
@@ -544,7 +565,7 @@ on_resume_refreshed_cb (GObject      *source,
     }
 
   /* Without network, start from the saved profile and say so. */
-  if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE) && self->user != NULL)
+  if (orgdesk_auth_error_is_network (error) && self->user != NULL)
     {
       g_debug ("Logto is unreachable; starting offline: %s", error->message);
       go_offline (self, error);
@@ -570,7 +591,7 @@ on_record_loaded_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   OrgdeskSession *self = g_task_get_source_object (task);
   g_autoptr(OrgdeskGrant) grant = NULL;
-  g_autofree char *record = NULL;
+  g_auto(OrgdeskSecretString) record = NULL;
   g_autofree char *subject = NULL;
   GError *error = NULL;
   JsonObject *saved_userinfo;
@@ -663,7 +684,7 @@ on_reconnected_cb (GObject      *source,
 
   if (!refresh_profile_finish (self, result, &error))
     {
-      if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_UNREACHABLE))
+      if (orgdesk_auth_error_is_network (error))
         set_offline (self, TRUE);
       g_task_return_error (task, error);
       return;
@@ -700,10 +721,9 @@ orgdesk_session_reconnect_async (OrgdeskSession      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_session_reconnect_async);
 
-  if (self->grant == NULL)
+  if (self->grant == NULL || self->signing_out)
     {
-      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT,
-                               "You are signed out");
+      g_task_return_error (task, signed_out_error ());
       g_object_unref (task);
       return;
     }
