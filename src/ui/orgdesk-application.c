@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "orgdesk-application.h"
+#include "orgdesk-auth-error.h"
 #include "orgdesk-error-text.h"
 #include "orgdesk-user-repository.h"
 #include "orgdesk-window.h"
@@ -37,6 +38,8 @@ struct _OrgdeskApplication
   /* One reconnect at a time: the network monitor and Retry both start one, and
    * the monitor says "changed" several times as a network comes up */
   gboolean        reconnecting;
+  /* Sign-out waits for a token request on the wire; one at a time. */
+  gboolean        signing_out;
 
   /* The signed-in user's row: the upsert under way and the profile it sends
    * ("subject\nemail\nname"), and the last profile the database has */
@@ -89,7 +92,7 @@ update_actions (OrgdeskApplication *self)
 
   set_action_enabled (self, "sign-in", state == ORGDESK_SESSION_STATE_SIGNED_OUT);
   set_action_enabled (self, "cancel-sign-in", state == ORGDESK_SESSION_STATE_SIGNING_IN);
-  set_action_enabled (self, "sign-out", state == ORGDESK_SESSION_STATE_SIGNED_IN);
+  set_action_enabled (self, "sign-out", state == ORGDESK_SESSION_STATE_SIGNED_IN && !self->signing_out);
   set_action_enabled (self, "reconnect", state == ORGDESK_SESSION_STATE_SIGNED_IN &&
                                          orgdesk_session_get_offline (self->session) &&
                                          !self->reconnecting);
@@ -271,6 +274,9 @@ on_signed_out_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   OrgdeskWindow *window;
 
+  self->signing_out = FALSE;
+  update_actions (self);
+
   if (!orgdesk_session_sign_out_finish (ORGDESK_SESSION (source), result, &end_session_uri, &error))
     {
       show_error (self, error);
@@ -289,6 +295,8 @@ sign_out_activated (GSimpleAction *action,
 {
   OrgdeskApplication *self = user_data;
 
+  self->signing_out = TRUE;
+  update_actions (self);
   orgdesk_session_sign_out_async (self->session, self->cancellable, on_signed_out_cb, g_object_ref (self));
 }
 
@@ -303,8 +311,11 @@ on_reconnected_cb (GObject      *source,
   self->reconnecting = FALSE;
   update_actions (self);
 
+  /* A sign-out meanwhile ends the reconnect with invalid_grant; a grant revoked
+   * at Logto is reported by the session itself. */
   if (!orgdesk_session_reconnect_finish (ORGDESK_SESSION (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT))
     show_error (self, error);
 }
 
