@@ -996,6 +996,8 @@ test_sign_out (void)
     return;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  /* Still signed in while it runs, but not to be started twice. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
   orgdesk_test_wait_for_condition (page_is, "signed-out", 30);
   g_assert_null (orgdesk_session_get_user (session ()));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Orgdesk");
