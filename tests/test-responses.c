@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <libsoup/soup.h>
 
 #include "orgdesk-auth-error.h"
@@ -20,6 +22,9 @@
 #include "orgdesk-user.h"
 
 #define ISSUER "http://127.0.0.1:3001/oidc"
+
+/* What the client reads at most of any answer (orgdesk-logto-client.c). */
+#define MAX_RESPONSE_BYTES (1024 * 1024)
 
 /* Token responses {{{ */
 
@@ -227,6 +232,18 @@ test_user_from_userinfo (void)
 
 /* A hostile server on the loopback interface {{{ */
 
+/* What the hostile token endpoint answers. */
+typedef enum
+{
+  TOKEN_INVALID_GRANT,   /* a 400 invalid_grant, as Logto would */
+  TOKEN_ENDLESS,         /* 200, chunked, 64 MiB of spaces */
+  TOKEN_DECLARED_HUGE,   /* 200 with Content-Length: 64 MiB, then a few bytes and silence */
+  TOKEN_STALLED,         /* 200, chunked, a few bytes and silence */
+} TokenAnswer;
+
+#define HUGE_BODY_BYTES (64 * 1024 * 1024)
+#define STREAM_CHUNK_BYTES (64 * 1024)
+
 typedef struct
 {
   SoupServer           *server;
@@ -235,9 +252,14 @@ typedef struct
   const char           *token_endpoint;  /* in the valid one; NULL: this server's */
   guint                 status;          /* of the discovery document */
   gsize                 padding;         /* make the discovery document this large */
+  TokenAnswer           token_answer;
   OrgdeskTestJwtSigner *signer;          /* its key is the JWKS */
   guint                 n_requests;
   guint                 n_token_requests;
+  guint64               token_bytes_queued;   /* body bytes handed to libsoup */
+  guint64               token_bytes_written;  /* … and written to the socket */
+  gboolean              token_answer_done;    /* finished, or the client hung up */
+  GSocket              *token_socket;         /* of the stalled answer */
 } HostileServer;
 
 static char *
@@ -265,6 +287,103 @@ answer_discovery (HostileServer     *hostile,
 }
 
 static void
+on_token_body_data_written_cb (SoupServerMessage *message,
+                               guint              size,
+                               gpointer           user_data)
+{
+  HostileServer *hostile = user_data;
+
+  hostile->token_bytes_written += size;
+}
+
+/* Queues the next piece of the endless answer once the last one is written. */
+static void
+on_token_chunk_written_cb (SoupServerMessage *message,
+                           gpointer           user_data)
+{
+  static char spaces[STREAM_CHUNK_BYTES];
+  HostileServer *hostile = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  if (hostile->token_bytes_queued >= HUGE_BODY_BYTES)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  if (spaces[0] != ' ')
+    memset (spaces, ' ', sizeof spaces);
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, spaces, sizeof spaces);
+  hostile->token_bytes_queued += sizeof spaces;
+}
+
+static void
+on_token_answer_finished_cb (SoupServerMessage *message,
+                             gpointer           user_data)
+{
+  HostileServer *hostile = user_data;
+
+  hostile->token_answer_done = TRUE;
+}
+
+static void
+answer_token (HostileServer     *hostile,
+              SoupServerMessage *message)
+{
+  static const char invalid_grant[] = "{\"error\":\"invalid_grant\"}";
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  hostile->n_token_requests++;
+
+  switch (hostile->token_answer)
+    {
+    case TOKEN_INVALID_GRANT:
+      soup_server_message_set_status (message, SOUP_STATUS_BAD_REQUEST, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        invalid_grant, strlen (invalid_grant));
+      return;
+
+    case TOKEN_ENDLESS:
+      /* A small send buffer keeps what the kernel holds for the client small, so
+       * what was written is close to what the client read. */
+      g_socket_set_option (soup_server_message_get_socket (message), SOL_SOCKET, SO_SNDBUF,
+                           STREAM_CHUNK_BYTES, NULL);
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      soup_message_body_set_accumulate (body, FALSE);
+      g_signal_connect (message, "wrote-chunk", G_CALLBACK (on_token_chunk_written_cb), hostile);
+      g_signal_connect (message, "wrote-body-data", G_CALLBACK (on_token_body_data_written_cb), hostile);
+      g_signal_connect (message, "finished", G_CALLBACK (on_token_answer_finished_cb), hostile);
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      on_token_chunk_written_cb (message, hostile);
+      return;
+
+    case TOKEN_DECLARED_HUGE:
+      soup_message_headers_set_content_length (headers, HUGE_BODY_BYTES);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      g_signal_connect (message, "wrote-body-data", G_CALLBACK (on_token_body_data_written_cb), hostile);
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      /* The rest never comes: libsoup waits for more body, the client must not. */
+      soup_message_body_append (body, SOUP_MEMORY_COPY, "{\"access_token\":\"", 17);
+      hostile->token_bytes_queued += 17;
+      return;
+
+    case TOKEN_STALLED:
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      g_signal_connect (message, "wrote-body-data", G_CALLBACK (on_token_body_data_written_cb), hostile);
+      g_signal_connect (message, "finished", G_CALLBACK (on_token_answer_finished_cb), hostile);
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_message_body_append (body, SOUP_MEMORY_COPY, "{\"access_token\":\"", 17);
+      hostile->token_bytes_queued += 17;
+      /* libsoup stops watching a paused answer's socket; the test watches it. */
+      g_set_object (&hostile->token_socket, soup_server_message_get_socket (message));
+      return;
+    }
+}
+
+static void
 on_request_cb (SoupServer        *server,
                SoupServerMessage *message,
                const char        *path,
@@ -285,12 +404,7 @@ on_request_cb (SoupServer        *server,
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, jwks, strlen (jwks));
     }
   else if (g_str_equal (path, "/oidc/token"))
-    {
-      hostile->n_token_requests++;
-      soup_server_message_set_status (message, SOUP_STATUS_BAD_REQUEST, NULL);
-      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
-                                        "{\"error\":\"invalid_grant\"}", strlen ("{\"error\":\"invalid_grant\"}"));
-    }
+    answer_token (hostile, message);
   else
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -319,6 +433,7 @@ hostile_server_stop (HostileServer *hostile)
   soup_server_disconnect (hostile->server);
   g_clear_object (&hostile->server);
   g_clear_object (&hostile->signer);
+  g_clear_object (&hostile->token_socket);
   g_clear_pointer (&hostile->endpoint, g_free);
 }
 
@@ -372,6 +487,14 @@ plain_text_service_new (guint16 *port)
   g_socket_service_start (service);
 
   return g_steal_pointer (&service);
+}
+
+static gboolean
+token_answer_done (gconstpointer data)
+{
+  const HostileServer *hostile = data;
+
+  return hostile->token_answer_done;
 }
 
 /* A client that discovered @hostile (started already). */
@@ -496,6 +619,116 @@ test_token_endpoint_answers (void)
   hostile_server_stop (&hostile);
 }
 
+/* A token endpoint that answers without end: the client stops at its limit,
+ * having read about 1 MiB, and refuses the answer. */
+static void
+test_token_endpoint_endless (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_ENDLESS };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started, elapsed_ms;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+
+  started = g_get_monotonic_time ();
+  error = refresh_against (client);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+
+  /* The client hung up: the server's next write fails and ends the answer. */
+  orgdesk_test_wait_for_condition (token_answer_done, &hostile, 10);
+  g_test_message ("refused after %" G_GINT64_FORMAT " ms; the server wrote %" G_GUINT64_FORMAT " bytes",
+                  elapsed_ms, hostile.token_bytes_written);
+  g_assert_cmpint (elapsed_ms, <, 5000);
+  /* The limit, the kernel's buffers between the two, and far from all of it. */
+  g_assert_cmpuint (hostile.token_bytes_written, >, MAX_RESPONSE_BYTES);
+  g_assert_cmpuint (hostile.token_bytes_written, <, MAX_RESPONSE_BYTES + 4 * 1024 * 1024);
+
+  hostile_server_stop (&hostile);
+}
+
+/* A Content-Length over the limit is refused from the headers alone: the client
+ * neither waits for nor reads the body. */
+static void
+test_token_endpoint_declared_huge (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_DECLARED_HUGE };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started, elapsed_ms;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  orgdesk_logto_client_set_timeout (client, 3);
+
+  started = g_get_monotonic_time ();
+  error = refresh_against (client);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+  g_assert_cmpint (elapsed_ms, <, 2000);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 1);
+
+  hostile_server_stop (&hostile);
+}
+
+/* The client closed the connection of the stalled answer (it sends nothing more
+ * on it while an answer is due, so readable means the end of the stream). */
+static gboolean
+client_hung_up (gconstpointer data)
+{
+  const HostileServer *hostile = data;
+
+  return g_socket_condition_check (hostile->token_socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+token_body_started (gconstpointer data)
+{
+  const HostileServer *hostile = data;
+
+  return hostile->token_bytes_written > 0;
+}
+
+/* Cancelling while the client waits for more of the body ends the request at
+ * once, quietly, and hangs up on the server. */
+static void
+test_token_endpoint_cancelled_mid_body (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_STALLED };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint tick;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+
+  orgdesk_logto_client_refresh_async (client, "rt", NULL, NULL, cancellable, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_condition (token_body_started, &hostile, 10);
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 5);
+  response = orgdesk_logto_client_refresh_finish (client, result, &error);
+  g_assert_null (response);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Polled: nothing in the main loop wakes up for it. */
+  tick = g_timeout_add (20, tick_cb, NULL);
+  orgdesk_test_wait_for_condition (client_hung_up, &hostile, 10);
+  g_source_remove (tick);
+  hostile_server_stop (&hostile);
+}
+
 /* }}} */
 
 int
@@ -513,6 +746,9 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/token-endpoint/answers", test_token_endpoint_answers);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/refused", GINT_TO_POINTER (FALSE), test_token_endpoint_unreachable);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/not-tls", GINT_TO_POINTER (TRUE), test_token_endpoint_unreachable);
+  g_test_add_func ("/orgdesk/responses/token-endpoint/endless", test_token_endpoint_endless);
+  g_test_add_func ("/orgdesk/responses/token-endpoint/declared-huge", test_token_endpoint_declared_huge);
+  g_test_add_func ("/orgdesk/responses/token-endpoint/cancelled-mid-body", test_token_endpoint_cancelled_mid_body);
   g_test_add_func ("/orgdesk/responses/userinfo/organizations", test_organizations_from_userinfo);
   g_test_add_func ("/orgdesk/responses/userinfo/no-organizations", test_organizations_absent);
   g_test_add_func ("/orgdesk/responses/userinfo/user", test_user_from_userinfo);

@@ -14,9 +14,11 @@
 #include "orgdesk-auth-error.h"
 #include "orgdesk-json.h"
 #include "orgdesk-logto-client.h"
+#include "orgdesk-secret-memory.h"
 
 /* Nothing Orgdesk reads from Logto comes near this; a larger body is hostile. */
 #define MAX_RESPONSE_BYTES (1024 * 1024)
+#define READ_CHUNK_BYTES (16 * 1024)
 #define HTTP_TIMEOUT_SECONDS 30
 #define MAX_ERROR_DESCRIPTION_CHARS 200
 
@@ -128,54 +130,226 @@ require_discovery (OrgdeskLogtoClient *self,
   return FALSE;
 }
 
+/* A buffer whose bytes are wiped before it is freed (token responses hold tokens). */
+typedef struct
+{
+  guint8 *data;
+  gsize   length;
+  gsize   capacity;
+} WipedBuffer;
+
+static void
+wiped_buffer_free (gpointer data)
+{
+  WipedBuffer *buffer = data;
+
+  orgdesk_secret_wipe (buffer->data, buffer->length);
+  g_free (buffer->data);
+  g_free (buffer);
+}
+
+/* Makes room for @room more bytes; a grown buffer is a copy, so the old one is
+ * wiped rather than left to realloc(). */
+static void
+wiped_buffer_reserve (WipedBuffer *buffer,
+                      gsize        room)
+{
+  guint8 *data;
+  gsize capacity;
+
+  if (buffer->capacity - buffer->length >= room)
+    return;
+
+  capacity = MAX (MAX (buffer->capacity * 2, buffer->length + room), READ_CHUNK_BYTES);
+  capacity = MAX (MIN (capacity, MAX_RESPONSE_BYTES + 1), buffer->length + room);
+  data = g_malloc (capacity);
+  if (buffer->length > 0)
+    memcpy (data, buffer->data, buffer->length);
+  orgdesk_secret_wipe (buffer->data, buffer->length);
+  g_free (buffer->data);
+  buffer->data = data;
+  buffer->capacity = capacity;
+}
+
+/* Hands the bytes over; freeing the GBytes wipes them. */
+static GBytes *
+wiped_buffer_free_to_bytes (WipedBuffer *buffer)
+{
+  g_assert (buffer->data != NULL);
+  return g_bytes_new_with_free_func (buffer->data, buffer->length, wiped_buffer_free, buffer);
+}
+
+/* One request and its bounded response body: never more than
+ * MAX_RESPONSE_BYTES + 1 bytes are read, so a hostile endpoint cannot make
+ * Orgdesk buffer more. */
+typedef struct
+{
+  SoupMessage  *message;
+  GInputStream *stream;
+  WipedBuffer  *body;
+  gboolean      wrote_body;
+} Exchange;
+
+static void
+exchange_free (Exchange *exchange)
+{
+  g_signal_handlers_disconnect_by_data (exchange->message, exchange);
+  /* Closing before the end drops the connection; libsoup 3.2 does not read the
+   * rest of the body to keep it. */
+  if (exchange->stream != NULL && !g_input_stream_is_closed (exchange->stream))
+    g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&exchange->stream);
+  g_clear_object (&exchange->message);
+  g_clear_pointer (&exchange->body, wiped_buffer_free);
+  g_free (exchange);
+}
+
 static void
 on_wrote_body_cb (SoupMessage *message,
                   gpointer     user_data)
 {
-  g_object_set_data (G_OBJECT (message), "orgdesk-wrote-body", GINT_TO_POINTER (TRUE));
+  Exchange *exchange = user_data;
+
+  exchange->wrote_body = TRUE;
 }
 
-/* Sends @message; the task's callback gets it back through read_response(). */
+static void read_next_chunk (GTask *task);
+
+static void
+fail_oversized (GTask *task)
+{
+  g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                           "The identity provider sent an oversized response");
+  g_object_unref (task);
+}
+
+static void
+on_chunk_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  Exchange *exchange = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n_read < 0)
+    {
+      g_task_return_error (task, transport_error (error, exchange->wrote_body));
+      g_object_unref (task);
+      return;
+    }
+
+  if (n_read == 0)
+    {
+      g_task_return_pointer (task, wiped_buffer_free_to_bytes (g_steal_pointer (&exchange->body)),
+                             (GDestroyNotify) g_bytes_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  exchange->body->length += n_read;
+  if (exchange->body->length > MAX_RESPONSE_BYTES)
+    {
+      fail_oversized (task);
+      return;
+    }
+
+  read_next_chunk (task);
+}
+
+/* Reads into the free part of the buffer, never past one byte over the limit. */
+static void
+read_next_chunk (GTask *task)
+{
+  Exchange *exchange = g_task_get_task_data (task);
+  WipedBuffer *body = exchange->body;
+  gsize limit = MAX_RESPONSE_BYTES + 1 - body->length;
+  gsize room;
+
+  if (body->capacity == body->length)
+    wiped_buffer_reserve (body, MIN (READ_CHUNK_BYTES, limit));
+  room = MIN (body->capacity - body->length, limit);
+
+  g_input_stream_read_async (exchange->stream, body->data + body->length, room,
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_chunk_read_cb, task);
+}
+
+static void
+on_sent_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Exchange *exchange = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  g_autoptr(GError) error = NULL;
+  goffset declared = 0;
+
+  exchange->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (exchange->stream == NULL)
+    {
+      g_task_return_error (task, transport_error (error, exchange->wrote_body));
+      g_object_unref (task);
+      return;
+    }
+
+  /* Refused before reading anything when the server says it is too large. */
+  headers = soup_message_get_response_headers (exchange->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    declared = soup_message_headers_get_content_length (headers);
+  if (declared > MAX_RESPONSE_BYTES)
+    {
+      fail_oversized (task);
+      return;
+    }
+
+  exchange->body = g_new0 (WipedBuffer, 1);
+  wiped_buffer_reserve (exchange->body, declared + 1);
+  read_next_chunk (task);
+}
+
+/* Sends @message and reads its body (at most MAX_RESPONSE_BYTES), asynchronously
+ * on the thread-default main context; @callback gets it from read_response(). */
 static void
 send_message (OrgdeskLogtoClient  *self,
               SoupMessage         *message,
               GTask               *task,
               GAsyncReadyCallback  callback)
 {
-  g_object_set_data_full (G_OBJECT (task), "orgdesk-message", g_object_ref (message), g_object_unref);
-  g_signal_connect (message, "wrote-body", G_CALLBACK (on_wrote_body_cb), NULL);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), callback, task);
+  Exchange *exchange = g_new0 (Exchange, 1);
+  GTask *exchange_task;
+
+  exchange->message = g_object_ref (message);
+  g_signal_connect (message, "wrote-body", G_CALLBACK (on_wrote_body_cb), exchange);
+
+  exchange_task = g_task_new (self, g_task_get_cancellable (task), callback, task);
+  g_task_set_source_tag (exchange_task, send_message);
+  g_task_set_task_data (exchange_task, exchange, (GDestroyNotify) exchange_free);
+
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), on_sent_cb, exchange_task);
 }
 
+/* The body of the response send_message() read, and its HTTP status. */
 static GBytes *
 read_response (OrgdeskLogtoClient  *self,
-               GTask               *task,
                GAsyncResult        *result,
                guint               *status,
                GError             **error)
 {
-  SoupMessage *message = g_object_get_data (G_OBJECT (task), "orgdesk-message");
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  Exchange *exchange;
+  GBytes *body;
 
-  body = soup_session_send_and_read_finish (self->session, result, &local_error);
-  if (body == NULL)
-    {
-      g_propagate_error (error, transport_error (local_error,
-                                                 g_object_get_data (G_OBJECT (message), "orgdesk-wrote-body") != NULL));
-      return NULL;
-    }
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  if (g_bytes_get_size (body) > MAX_RESPONSE_BYTES)
-    {
-      g_set_error_literal (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
-                           "The identity provider sent an oversized response");
-      return NULL;
-    }
+  exchange = g_task_get_task_data (G_TASK (result));
+  body = g_task_propagate_pointer (G_TASK (result), error);
+  if (body != NULL)
+    *status = soup_message_get_status (exchange->message);
 
-  *status = soup_message_get_status (message);
-  return g_steal_pointer (&body);
+  return body;
 }
 
 static JsonObject *
@@ -256,7 +430,7 @@ on_document_fetched_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
-  body = read_response (self, task, result, &status, &error);
+  body = read_response (self, result, &status, &error);
   if (body == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (status != SOUP_STATUS_OK)
@@ -559,7 +733,7 @@ on_token_response_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
-  body = read_response (self, task, result, &status, &error);
+  body = read_response (self, result, &status, &error);
   if (body != NULL && status != SOUP_STATUS_OK)
     error = token_endpoint_error (status, body);
   else if (body != NULL)
@@ -801,7 +975,7 @@ on_userinfo_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
-  body = read_response (self, task, result, &status, &error);
+  body = read_response (self, result, &status, &error);
   if (body == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -877,7 +1051,7 @@ on_revoked_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
-  body = read_response (self, task, result, &status, &error);
+  body = read_response (self, result, &status, &error);
   if (body != NULL && status != SOUP_STATUS_OK)
     error = token_endpoint_error (status, body);
 
