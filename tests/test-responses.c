@@ -16,6 +16,7 @@
 #include "orgdesk-logto-client.h"
 #include "orgdesk-oidc-configuration.h"
 #include "orgdesk-organization.h"
+#include "orgdesk-sign-in.h"
 #include "orgdesk-test-jwt-signer.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-token-response.h"
@@ -250,6 +251,7 @@ typedef struct
   char                 *endpoint;
   const char           *discovery;       /* the discovery document; NULL: a valid one */
   const char           *token_endpoint;  /* in the valid one; NULL: this server's */
+  const char           *discovery_extra; /* members added to the valid one */
   guint                 status;          /* of the discovery document */
   gsize                 padding;         /* make the discovery document this large */
   TokenAnswer           token_answer;
@@ -274,7 +276,8 @@ answer_discovery (HostileServer     *hostile,
 {
   g_autofree char *issuer = issuer_of (hostile);
   g_autofree char *token_endpoint = g_strconcat (issuer, "/token", NULL);
-  g_autofree char *valid = discovery_document (issuer, hostile->token_endpoint != NULL ? hostile->token_endpoint : token_endpoint, "");
+  g_autofree char *valid = discovery_document (issuer, hostile->token_endpoint != NULL ? hostile->token_endpoint : token_endpoint,
+                                               hostile->discovery_extra != NULL ? hostile->discovery_extra : "");
   GString *body = g_string_new (hostile->discovery != NULL ? hostile->discovery : valid);
 
   while (body->len < hostile->padding)
@@ -731,11 +734,160 @@ test_token_endpoint_cancelled_mid_body (void)
 
 /* }}} */
 
+/* Browser sign-in against the hostile server, RFC 9207 {{{ */
+
+typedef struct
+{
+  const char  *iss;          /* what the callback carries; NULL: no iss */
+  SoupSession *session;
+  guint        status;       /* of the callback request, once answered */
+} FakeBrowser;
+
+static void
+on_callback_answered_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  FakeBrowser *browser = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  browser->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result));
+}
+
+/* Plays the authorization server's redirect: the callback with our state, a
+ * code, and the chosen iss. */
+static void
+on_authorization_uri_cb (OrgdeskSignIn *sign_in,
+                         GParamSpec    *pspec,
+                         FakeBrowser   *browser)
+{
+  const char *uri = orgdesk_sign_in_get_authorization_uri (sign_in);
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_autofree char *state = g_uri_escape_string (g_hash_table_lookup (params, "state"), NULL, FALSE);
+  g_autofree char *iss = browser->iss != NULL ? g_uri_escape_string (browser->iss, NULL, FALSE) : NULL;
+  g_autofree char *callback = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+
+  callback = g_strdup_printf ("%s?code=a-code&state=%s%s%s", (const char *) g_hash_table_lookup (params, "redirect_uri"),
+                              state, iss != NULL ? "&iss=" : "", iss != NULL ? iss : "");
+  message = soup_message_new (SOUP_METHOD_GET, callback);
+  soup_session_send_and_read_async (browser->session, message, G_PRIORITY_DEFAULT, NULL,
+                                    on_callback_answered_cb, browser);
+}
+
+static gboolean
+callback_answered (gconstpointer data)
+{
+  const FakeBrowser *browser = data;
+
+  return browser->status != 0;
+}
+
+/* Runs a sign-in against @hostile whose callback carries @iss; returns its error. */
+static GError *
+sign_in_against (HostileServer *hostile,
+                 const char    *iss,
+                 guint         *callback_status)
+{
+  static const char * const scopes[] = { "openid", "offline_access", NULL };
+  g_autoptr(OrgdeskLogtoClient) client = orgdesk_logto_client_new (hostile->endpoint, "orgdesk-desktop");
+  g_autoptr(OrgdeskSignIn) sign_in = orgdesk_sign_in_new (client, scopes, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  FakeBrowser browser = { .iss = iss, .session = soup_session_new () };
+  GError *error = NULL;
+
+  g_signal_connect (sign_in, "notify::authorization-uri", G_CALLBACK (on_authorization_uri_cb), &browser);
+  orgdesk_sign_in_run_async (sign_in, NULL, cancellable, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_condition (callback_answered, &browser, 10);
+
+  /* A refused callback leaves the receiver waiting for a good one. */
+  if (result == NULL && browser.status != SOUP_STATUS_OK)
+    g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 10);
+  response = orgdesk_sign_in_run_finish (sign_in, result, NULL, &error);
+  g_assert_null (response);
+
+  *callback_status = browser.status;
+  g_object_unref (browser.session);
+  return error;
+}
+
+/* The metadata does not advertise iss: a present iss is checked all the same. */
+static void
+test_sign_in_iss_mismatch_unadvertised (void)
+{
+  HostileServer hostile = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  hostile_server_start (&hostile);
+  error = sign_in_against (&hostile, "https://attacker.example/oidc", &status);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "RFC 9207"));
+  /* The code went nowhere. */
+  g_assert_cmpuint (hostile.n_token_requests, ==, 0);
+  hostile_server_stop (&hostile);
+}
+
+/* Without iss, or with ours, an unadvertised server gets its code exchanged (and
+ * the hostile token endpoint refuses it). */
+static void
+test_sign_in_iss_unadvertised_accepted (gconstpointer data)
+{
+  gboolean with_iss = GPOINTER_TO_INT (data);
+  HostileServer hostile = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *issuer = NULL;
+  guint status;
+
+  hostile_server_start (&hostile);
+  issuer = issuer_of (&hostile);
+  error = sign_in_against (&hostile, with_iss ? issuer : NULL, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 1);
+  hostile_server_stop (&hostile);
+}
+
+/* Advertised: a missing or foreign iss is refused, the code never exchanged. */
+static void
+test_sign_in_iss_advertised_refused (gconstpointer data)
+{
+  const char *iss = data;
+  HostileServer hostile = { .discovery_extra = ",\"authorization_response_iss_parameter_supported\":true" };
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  hostile_server_start (&hostile);
+  error = sign_in_against (&hostile, *iss != '\0' ? iss : NULL, &status);
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                 g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE));
+  g_assert_cmpuint (hostile.n_token_requests, ==, 0);
+  hostile_server_stop (&hostile);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  /* The sign-in tests must not start a real browser (with-services.sh installs one
+   * as the default): no desktop file handles http here.  Without the system's
+   * schemas GNOME's proxy resolver would abort, so use none. */
+  g_setenv ("XDG_DATA_HOME", "/nonexistent", TRUE);
+  g_setenv ("XDG_DATA_DIRS", "/nonexistent", TRUE);
+  g_setenv ("XDG_CONFIG_HOME", "/nonexistent", TRUE);
+  g_setenv ("XDG_CONFIG_DIRS", "/nonexistent", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_add_func ("/orgdesk/responses/token/good", test_token_response_good);
   g_test_add_func ("/orgdesk/responses/token/bad", test_token_response_bad);
@@ -749,6 +901,14 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/token-endpoint/endless", test_token_endpoint_endless);
   g_test_add_func ("/orgdesk/responses/token-endpoint/declared-huge", test_token_endpoint_declared_huge);
   g_test_add_func ("/orgdesk/responses/token-endpoint/cancelled-mid-body", test_token_endpoint_cancelled_mid_body);
+  g_test_add_func ("/orgdesk/responses/sign-in/iss/unadvertised-mismatch", test_sign_in_iss_mismatch_unadvertised);
+  g_test_add_data_func ("/orgdesk/responses/sign-in/iss/unadvertised-absent", GINT_TO_POINTER (FALSE),
+                        test_sign_in_iss_unadvertised_accepted);
+  g_test_add_data_func ("/orgdesk/responses/sign-in/iss/unadvertised-ours", GINT_TO_POINTER (TRUE),
+                        test_sign_in_iss_unadvertised_accepted);
+  g_test_add_data_func ("/orgdesk/responses/sign-in/iss/advertised-absent", "", test_sign_in_iss_advertised_refused);
+  g_test_add_data_func ("/orgdesk/responses/sign-in/iss/advertised-mismatch", "https://attacker.example/oidc",
+                        test_sign_in_iss_advertised_refused);
   g_test_add_func ("/orgdesk/responses/userinfo/organizations", test_organizations_from_userinfo);
   g_test_add_func ("/orgdesk/responses/userinfo/no-organizations", test_organizations_absent);
   g_test_add_func ("/orgdesk/responses/userinfo/user", test_user_from_userinfo);
