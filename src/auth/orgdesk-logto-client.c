@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsoup/soup.h>
 
 #include "orgdesk-auth-error.h"
@@ -57,20 +59,52 @@ now_unix (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* Forms carry codes, verifiers and refresh tokens: GString would grow with
+ * realloc() and leave a copy behind, so this grows it by copy and wipe. */
+static void
+form_reserve (GString *form,
+              gsize    extra)
+{
+  gsize allocated;
+  char *str;
+
+  if (form->len + extra < form->allocated_len)
+    return;
+
+  allocated = MAX (form->allocated_len * 2, form->len + extra + 1);
+  str = g_malloc (allocated);
+  memcpy (str, form->str, form->len + 1);
+  orgdesk_secret_wipe (form->str, form->len);
+  g_free (form->str);
+  form->str = str;
+  form->allocated_len = allocated;
+}
+
+static GString *
+form_new (void)
+{
+  return g_string_sized_new (1024);
+}
+
 static void
 form_append (GString    *form,
              const char *name,
              const char *value)
 {
-  g_autofree char *escaped = NULL;
+  g_auto(OrgdeskSecretString) escaped = NULL;
+  gsize escaped_len;
 
   if (value == NULL)
     return;
 
   escaped = g_uri_escape_string (value, NULL, FALSE);
+  escaped_len = strlen (escaped);
+  form_reserve (form, 1 + strlen (name) + 1 + escaped_len);
   if (form->len > 0)
     g_string_append_c (form, '&');
-  g_string_append_printf (form, "%s=%s", name, escaped);
+  g_string_append (form, name);
+  g_string_append_c (form, '=');
+  g_string_append_len (form, escaped, escaped_len);
 }
 
 /* Text that came from the server goes only into error details: keep it short,
@@ -176,6 +210,21 @@ static GBytes *
 wiped_buffer_free_to_bytes (WipedBuffer *buffer)
 {
   g_assert (buffer->data != NULL);
+  return g_bytes_new_with_free_func (buffer->data, buffer->length, wiped_buffer_free, buffer);
+}
+
+/* A form body (RFC 6749 §4.1.3, §6; RFC 7009) as a GBytes that wipes itself:
+ * it carries codes, verifiers and refresh tokens.  form_append() grew @form
+ * without leaving copies; soup_message_new_from_encoded_form() would g_free() it. */
+static GBytes *
+form_free_to_bytes (GString *form)
+{
+  WipedBuffer *buffer = g_new0 (WipedBuffer, 1);
+
+  buffer->length = form->len;
+  buffer->capacity = form->allocated_len;
+  buffer->data = (guint8 *) g_string_free (form, FALSE);
+
   return g_bytes_new_with_free_func (buffer->data, buffer->length, wiped_buffer_free, buffer);
 }
 
@@ -754,17 +803,18 @@ post_to_token_endpoint (OrgdeskLogtoClient *self,
                         GTask              *task)
 {
   g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
 
   if (!require_discovery (self, task))
     {
-      g_string_free (form, TRUE);
+      g_bytes_unref (form_free_to_bytes (form));
       return;
     }
 
   form_append (form, "client_id", self->client_id);
-  message = soup_message_new_from_encoded_form (SOUP_METHOD_POST,
-                                                orgdesk_oidc_configuration_get_token_endpoint (self->configuration),
-                                                g_string_free (form, FALSE));
+  body = form_free_to_bytes (form);
+  message = soup_message_new (SOUP_METHOD_POST, orgdesk_oidc_configuration_get_token_endpoint (self->configuration));
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
   /* A token endpoint never redirects; libsoup would follow a 301/302/303 as a GET. */
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
@@ -790,7 +840,7 @@ orgdesk_logto_client_exchange_code_async (OrgdeskLogtoClient  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_logto_client_exchange_code_async);
 
-  form = g_string_new (NULL);
+  form = form_new ();
   form_append (form, "grant_type", "authorization_code");
   form_append (form, "code", code);
   form_append (form, "redirect_uri", redirect_uri);
@@ -841,7 +891,7 @@ orgdesk_logto_client_refresh_async (OrgdeskLogtoClient  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, orgdesk_logto_client_refresh_async);
 
-  form = g_string_new (NULL);
+  form = form_new ();
   form_append (form, "grant_type", "refresh_token");
   form_append (form, "refresh_token", refresh_token);
   form_append (form, "organization_id", organization_id);
@@ -944,7 +994,7 @@ orgdesk_logto_client_verify_id_token_async (OrgdeskLogtoClient  *self,
 
   g_debug ("ID token names an unknown key; fetching the key set again");
   g_task_set_task_data (task, g_steal_pointer (&jwt), g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "orgdesk-nonce", g_strdup (nonce), g_free);
+  g_object_set_data_full (G_OBJECT (task), "orgdesk-nonce", g_strdup (nonce), (GDestroyNotify) orgdesk_secret_free);
   fetch_jwks_async (self, cancellable, on_jwks_refetched_cb, task);
 }
 
@@ -1009,7 +1059,7 @@ orgdesk_logto_client_fetch_userinfo_async (OrgdeskLogtoClient  *self,
                                            gpointer             user_data)
 {
   g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *authorization = NULL;
+  g_auto(OrgdeskSecretString) authorization = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_LOGTO_CLIENT (self));
@@ -1070,6 +1120,7 @@ orgdesk_logto_client_revoke_async (OrgdeskLogtoClient  *self,
                                    gpointer             user_data)
 {
   g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
   const char *endpoint;
   GString *form;
   GTask *task;
@@ -1090,11 +1141,13 @@ orgdesk_logto_client_revoke_async (OrgdeskLogtoClient  *self,
       return;
     }
 
-  form = g_string_new (NULL);
+  form = form_new ();
   form_append (form, "token", token);
   form_append (form, "token_type_hint", "refresh_token");
   form_append (form, "client_id", self->client_id);
-  message = soup_message_new_from_encoded_form (SOUP_METHOD_POST, endpoint, g_string_free (form, FALSE));
+  body = form_free_to_bytes (form);
+  message = soup_message_new (SOUP_METHOD_POST, endpoint);
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   send_message (self, message, task, on_revoked_cb);
 }

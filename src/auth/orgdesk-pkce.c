@@ -16,6 +16,7 @@
 
 #include "orgdesk-base64url.h"
 #include "orgdesk-pkce.h"
+#include "orgdesk-secret-memory.h"
 
 /* Longest random value handed out; state, nonce and verifier need far less. */
 #define MAX_RANDOM_BYTES 1024
@@ -37,7 +38,7 @@ random_base64url (gnutls_rnd_level_t level,
     g_error ("The system random number generator failed: %s", gnutls_strerror (ret));
 
   text = orgdesk_base64url_encode (buffer, n_bytes);
-  gnutls_memset (buffer, 0, n_bytes);
+  orgdesk_secret_wipe (buffer, n_bytes);
 
   return text;
 }
@@ -66,7 +67,8 @@ orgdesk_random_token_new (gsize n_bytes)
  * Creates a PKCE code verifier: 32 bytes from the CSPRNG's key-grade level, as
  * 43 characters of base64url (a subset of RFC 7636's unreserved characters).
  *
- * Returns: (transfer full): a newly allocated string; never log it
+ * Returns: (transfer full): a newly allocated string; never log it, and free it
+ *   with orgdesk_secret_free()
  */
 char *
 orgdesk_pkce_verifier_new (void)
@@ -105,17 +107,18 @@ is_valid_verifier (const char *verifier)
 char *
 orgdesk_pkce_challenge_s256 (const char *verifier)
 {
-  g_autoptr(GChecksum) checksum = NULL;
   guint8 digest[32];
-  gsize digest_len = sizeof digest;
+  int ret;
 
   g_return_val_if_fail (verifier != NULL, NULL);
   g_return_val_if_fail (is_valid_verifier (verifier), NULL);
 
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  g_assert (digest_len == sizeof digest);
+  /* Not GChecksum: it keeps the verifier's bytes in a heap block it frees
+   * without wiping.  GnuTLS hashes in a context on the stack. */
+  g_assert (gnutls_hash_get_len (GNUTLS_DIG_SHA256) == sizeof digest);
+  ret = gnutls_hash_fast (GNUTLS_DIG_SHA256, verifier, strlen (verifier), digest);
+  if (ret < 0)
+    g_error ("SHA-256 failed: %s", gnutls_strerror (ret));
 
-  return orgdesk_base64url_encode (digest, digest_len);
+  return orgdesk_base64url_encode (digest, sizeof digest);
 }

@@ -12,6 +12,7 @@
 #include "orgdesk-auth-error.h"
 #include "orgdesk-loopback-receiver.h"
 #include "orgdesk-pkce.h"
+#include "orgdesk-secret-memory.h"
 #include "orgdesk-sign-in.h"
 
 /*
@@ -154,7 +155,7 @@ on_callback_received_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   OrgdeskSignIn *self = g_task_get_source_object (task);
-  g_autofree char *code = NULL;
+  g_auto(OrgdeskSecretString) code = NULL;
   GError *error = NULL;
 
   code = orgdesk_loopback_receiver_wait_finish (ORGDESK_LOOPBACK_RECEIVER (source), result, &error);
@@ -261,9 +262,9 @@ orgdesk_sign_in_finalize (GObject *object)
 
   g_strfreev (self->scopes);
   g_strfreev (self->resources);
-  g_free (self->state);
-  g_free (self->nonce);
-  g_free (self->code_verifier);
+  orgdesk_secret_free (self->state);
+  orgdesk_secret_free (self->nonce);
+  orgdesk_secret_free (self->code_verifier);
   g_free (self->authorization_uri);
 
   G_OBJECT_CLASS (orgdesk_sign_in_parent_class)->finalize (object);

@@ -13,6 +13,7 @@
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-json.h"
+#include "orgdesk-secret-memory.h"
 #include "orgdesk-token-response.h"
 
 /* Servers send a lifetime; without one, assume a short one rather than forever. */
@@ -37,9 +38,9 @@ orgdesk_token_response_finalize (GObject *object)
 {
   OrgdeskTokenResponse *self = ORGDESK_TOKEN_RESPONSE (object);
 
-  g_free (self->access_token);
-  g_free (self->refresh_token);
-  g_free (self->id_token);
+  orgdesk_secret_free (self->access_token);
+  orgdesk_secret_free (self->refresh_token);
+  orgdesk_secret_free (self->id_token);
   g_free (self->scope);
 
   G_OBJECT_CLASS (orgdesk_token_response_parent_class)->finalize (object);
