@@ -48,7 +48,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->receiver = orgdesk_loopback_receiver_new (STATE, issuer);
+  f->receiver = orgdesk_loopback_receiver_new (STATE, issuer, FALSE);
   g_assert_true (orgdesk_loopback_receiver_listen (f->receiver, &error));
   g_assert_no_error (error);
 }
@@ -400,7 +400,7 @@ count_notify_cb (GObject    *object,
 static void
 test_properties (void)
 {
-  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, ISSUER);
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, ISSUER, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *redirect_uri = NULL;
   g_autofree char *issuer = NULL;
@@ -439,7 +439,7 @@ test_properties (void)
 static void
 test_connection_limit_properties (void)
 {
-  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL);
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL, FALSE);
   guint timeout_ms = 0;
   guint max_connections = 0;
   guint notified = 0;
@@ -713,36 +713,86 @@ test_hostile_description (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "?script?alert(1)?/script?"));
 }
 
+/* Replaces the fixture's receiver with one that expects ISSUER. */
+static void
+use_issuer_receiver (Fixture  *f,
+                     gboolean  issuer_required)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&f->wait_result);
+  g_assert_finalize_object (g_steal_pointer (&f->receiver));
+  f->receiver = orgdesk_loopback_receiver_new (STATE, ISSUER, issuer_required);
+  g_assert_true (orgdesk_loopback_receiver_listen (f->receiver, &error));
+  g_assert_no_error (error);
+}
+
+/* RFC 9207: our state but another issuer (or none, when the issuer promised one)
+ * ends the sign-in with an error, in the app and in the browser. */
 static void
 test_issuer_wrong (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *queries[] = {
-    "code=abc&state=" STATE "&iss=http%3A%2F%2Fevil.example%2Foidc",
-    "code=abc&state=" STATE "&iss=http%3A%2F%2F127.0.0.1%3A3100%2Foidc%2F",
-    "code=abc&state=" STATE "&iss=",
-    "code=abc&state=" STATE,
+  const struct { const char *query; gboolean required; } cases[] = {
+    { "code=abc&state=" STATE "&iss=http%3A%2F%2Fevil.example%2Foidc", FALSE },
+    { "code=abc&state=" STATE "&iss=http%3A%2F%2F127.0.0.1%3A3100%2Foidc%2F", FALSE },
+    { "code=abc&state=" STATE "&iss=", FALSE },
+    { "code=abc&state=" STATE "&iss=http%3A%2F%2Fevil.example%2Foidc", TRUE },
+    { "code=abc&state=" STATE, TRUE },
+    { "error=access_denied&state=" STATE "&iss=http%3A%2F%2Fevil.example%2Foidc", FALSE },
   };
-  g_autoptr(Response) good = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
 
-  start_wait (f, 30);
-
-  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Response) response = http_get (f, queries[i]);
+      g_autoptr(Response) response = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = NULL;
 
+      use_issuer_receiver (f, cases[i].required);
+      start_wait (f, 30);
+      response = http_get (f, cases[i].query);
+      g_assert_cmpuint (response->status, ==, SOUP_STATUS_BAD_REQUEST);
+      g_assert_nonnull (strstr (response->body, "not completed"));
+
+      code = finish_wait (f, &error);
+      g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "RFC 9207"));
+      g_assert_null (code);
+      g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+    }
+}
+
+/* Our issuer is accepted; so is no iss from an issuer that did not promise one. */
+static void
+test_issuer_accepted (Fixture       *f,
+                      gconstpointer  data)
+{
+  const struct { const char *query; gboolean required; } cases[] = {
+    { "code=abc&state=" STATE "&iss=http%3A%2F%2F127.0.0.1%3A3100%2Foidc", TRUE },
+    { "code=abc&state=" STATE "&iss=http%3A%2F%2F127.0.0.1%3A3100%2Foidc", FALSE },
+    { "code=abc&state=" STATE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Response) response = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = NULL;
+
+      use_issuer_receiver (f, cases[i].required);
+      start_wait (f, 30);
+      /* A stranger's callback (another state) changes nothing first. */
+      response = http_get (f, "code=abc&state=other&iss=http%3A%2F%2Fevil.example%2Foidc");
       g_assert_cmpuint (response->status, ==, SOUP_STATUS_BAD_REQUEST);
       assert_still_waiting (f);
-    }
+      g_clear_pointer (&response, response_free);
 
-  good = http_get (f, "code=abc&state=" STATE "&iss=http%3A%2F%2F127.0.0.1%3A3100%2Foidc");
-  g_assert_cmpuint (good->status, ==, SOUP_STATUS_OK);
-  code = finish_wait (f, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (code, ==, "abc");
-  g_assert_cmpstr (orgdesk_loopback_receiver_get_issuer (f->receiver), ==, ISSUER);
+      response = http_get (f, cases[i].query);
+      g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+      code = finish_wait (f, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (code, ==, "abc");
+    }
 }
 
 static void
@@ -1042,7 +1092,7 @@ test_close (Fixture       *f,
 static void
 test_dispose_closes (void)
 {
-  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL);
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL, FALSE);
   g_autoptr(GUri) uri = NULL;
   int port;
 
@@ -1365,7 +1415,7 @@ on_quit_cb (gpointer user_data)
 static void
 test_stalled_dispose (void)
 {
-  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL);
+  g_autoptr(OrgdeskLoopbackReceiver) receiver = orgdesk_loopback_receiver_new (STATE, NULL, FALSE);
   g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GUri) uri = NULL;
   gboolean done = FALSE;
@@ -1412,6 +1462,7 @@ main (int   argc,
   ADD ("error-needs-state", test_error_needs_state, NULL);
   ADD ("hostile-description", test_hostile_description, NULL);
   ADD ("issuer/wrong-or-missing", test_issuer_wrong, ISSUER);
+  ADD ("issuer/accepted", test_issuer_accepted, ISSUER);
   ADD ("issuer/optional", test_issuer_optional, NULL);
   ADD ("other-path", test_other_path, NULL);
   ADD ("other-method", test_other_method, NULL);

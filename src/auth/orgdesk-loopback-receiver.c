@@ -51,6 +51,7 @@ struct _OrgdeskLoopbackReceiver
 
   char           *expected_state;
   char           *expected_issuer;
+  gboolean        issuer_required;
   char           *redirect_uri;
   int             port;
 
@@ -87,6 +88,7 @@ enum {
   PROP_0,
   PROP_EXPECTED_STATE,
   PROP_EXPECTED_ISSUER,
+  PROP_ISSUER_REQUIRED,
   PROP_REDIRECT_URI,
   PROP_LISTENING,
   PROP_CONNECTION_TIMEOUT,
@@ -421,16 +423,37 @@ check_params (OrgdeskLoopbackReceiver *self,
               GHashTable              *params)
 {
   const char *state = g_hash_table_lookup (params, "state");
-  const char *issuer = g_hash_table_lookup (params, "iss");
 
   if (state == NULL || !strings_equal_constant_time (state, self->expected_state))
     return SOUP_STATUS_BAD_REQUEST;
 
-  /* RFC 9207: a response from another issuer is a mix-up attack, not ours. */
-  if (self->expected_issuer != NULL && g_strcmp0 (issuer, self->expected_issuer) != 0)
-    return SOUP_STATUS_BAD_REQUEST;
-
   return SOUP_STATUS_OK;
+}
+
+/* RFC 9207: an answer to our request that names another issuer, or none where
+ * the issuer promised to name itself, may be a mix-up attack; it ends the
+ * sign-in, and its code goes nowhere.  A present iss is checked even when the
+ * issuer's metadata does not advertise it. */
+static GError *
+check_issuer (OrgdeskLoopbackReceiver *self,
+              const char              *issuer)
+{
+  if (self->expected_issuer == NULL || g_strcmp0 (issuer, self->expected_issuer) == 0)
+    return NULL;
+
+  if (issuer == NULL && !self->issuer_required)
+    return NULL;
+
+  if (issuer == NULL)
+    return g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                        /* Translators: %s is the address of the sign-in server */
+                        _("The sign-in answer does not say which server sent it, though %s "
+                          "promised to (RFC 9207); it was refused"), self->expected_issuer);
+
+  return g_error_new (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
+                      /* Translators: %s is the address of the sign-in server */
+                      _("The sign-in answer names another server than %s (RFC 9207); it was refused"),
+                      self->expected_issuer);
 }
 
 static GError *
@@ -483,10 +506,19 @@ accept_callback (OrgdeskLoopbackReceiver *self,
 {
   const char *error_code = g_hash_table_lookup (params, "error");
   const char *code = g_hash_table_lookup (params, "code");
+  GError *issuer_error;
 
   self->issuer = g_strdup (g_hash_table_lookup (params, "iss"));
+  issuer_error = check_issuer (self, self->issuer);
 
-  if (error_code != NULL)
+  if (issuer_error != NULL)
+    {
+      g_debug ("Loopback receiver got a callback from an unexpected issuer");
+      set_outcome (self, NULL, issuer_error);
+      respond_page (msg, SOUP_STATUS_BAD_REQUEST, _("Sign-in was not completed"),
+                    _("You can close this tab and return to Orgdesk."));
+    }
+  else if (error_code != NULL)
     {
       g_debug ("Loopback receiver got an error response from the authorization server");
       set_outcome (self, NULL, denial_error (error_code, g_hash_table_lookup (params, "error_description")));
@@ -686,6 +718,10 @@ orgdesk_loopback_receiver_get_property (GObject    *object,
       g_value_set_string (value, self->expected_issuer);
       break;
 
+    case PROP_ISSUER_REQUIRED:
+      g_value_set_boolean (value, self->issuer_required);
+      break;
+
     case PROP_REDIRECT_URI:
       g_value_set_string (value, self->redirect_uri);
       break;
@@ -725,6 +761,10 @@ orgdesk_loopback_receiver_set_property (GObject      *object,
       self->expected_issuer = g_value_dup_string (value);
       break;
 
+    case PROP_ISSUER_REQUIRED:
+      self->issuer_required = g_value_get_boolean (value);
+      break;
+
     case PROP_CONNECTION_TIMEOUT:
       orgdesk_loopback_receiver_set_connection_timeout (self, g_value_get_uint (value));
       break;
@@ -758,6 +798,12 @@ orgdesk_loopback_receiver_class_init (OrgdeskLoopbackReceiverClass *klass)
     g_param_spec_string ("expected-issuer", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* Whether a callback without iss is refused (the metadata advertises it). */
+  properties[PROP_ISSUER_REQUIRED] =
+    g_param_spec_boolean ("issuer-required", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_REDIRECT_URI] =
     g_param_spec_string ("redirect-uri", NULL, NULL,
@@ -794,22 +840,28 @@ orgdesk_loopback_receiver_init (OrgdeskLoopbackReceiver *self)
 /**
  * orgdesk_loopback_receiver_new:
  * @expected_state: the `state` sent in the authorization request
- * @expected_issuer: (nullable): the issuer whose `iss` the callback must carry
+ * @expected_issuer: (nullable): the issuer an `iss` in the callback must name
+ * @issuer_required: whether a callback without `iss` is refused (the issuer's
+ *   metadata advertises `authorization_response_iss_parameter_supported`)
  *
  * Creates a receiver that accepts exactly one `GET /callback` whose `state`
- * matches (and whose `iss` matches, when @expected_issuer is set).
+ * matches.  Callbacks with another state get a plain 400 and change nothing; one
+ * with our state but another issuer (RFC 9207) ends the wait with an error.
  *
  * Returns: (transfer full): a new #OrgdeskLoopbackReceiver
  */
 OrgdeskLoopbackReceiver *
 orgdesk_loopback_receiver_new (const char *expected_state,
-                               const char *expected_issuer)
+                               const char *expected_issuer,
+                               gboolean    issuer_required)
 {
   g_return_val_if_fail (expected_state != NULL && *expected_state != '\0', NULL);
+  g_return_val_if_fail (!issuer_required || expected_issuer != NULL, NULL);
 
   return g_object_new (ORGDESK_TYPE_LOOPBACK_RECEIVER,
                        "expected-state", expected_state,
                        "expected-issuer", expected_issuer,
+                       "issuer-required", issuer_required,
                        NULL);
 }
 

@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (OrgdeskLoopbackReceiver, orgdesk_loopback_receiver, ORGDES
  * Each connection is closed "connection-timeout" ms after it was accepted, and at
  * most "max-connections" are open at once; the rest are closed when accepted. */
 OrgdeskLoopbackReceiver *orgdesk_loopback_receiver_new                    (const char              *expected_state,
-                                                                           const char              *expected_issuer);
+                                                                           const char              *expected_issuer,
+                                                                           gboolean                 issuer_required);
 gboolean                 orgdesk_loopback_receiver_listen                 (OrgdeskLoopbackReceiver *self,
                                                                            GError                 **error);
 const char              *orgdesk_loopback_receiver_get_redirect_uri       (OrgdeskLoopbackReceiver *self);

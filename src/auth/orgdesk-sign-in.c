@@ -120,34 +120,6 @@ on_code_exchanged_cb (GObject      *source,
                                               g_object_ref (task));
 }
 
-/* RFC 9207: an `iss` in the callback must name the issuer we discovered, whether
- * or not the metadata advertises the parameter; a mismatch is an authorization
- * response from another server (a mix-up attack), so its code is never sent
- * anywhere.  When the metadata advertises it, `iss` must be there; the receiver
- * already refuses a callback without it, this checks again. */
-static gboolean
-check_callback_issuer (OrgdeskSignIn  *self,
-                       GError        **error)
-{
-  OrgdeskOidcConfiguration *configuration = orgdesk_logto_client_get_configuration (self->client);
-  const char *expected = orgdesk_oidc_configuration_get_issuer (configuration);
-  const char *issuer = orgdesk_loopback_receiver_get_issuer (self->receiver);
-
-  if (issuer == NULL && !orgdesk_oidc_configuration_get_iss_parameter_supported (configuration))
-    return TRUE;
-
-  if (g_strcmp0 (issuer, expected) == 0)
-    return TRUE;
-
-  if (issuer == NULL)
-    g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
-                 "The sign-in response does not name its issuer (iss), which %s promised to", expected);
-  else
-    g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
-                 "The sign-in response names another issuer than %s (RFC 9207); refused", expected);
-  return FALSE;
-}
-
 static void
 on_callback_received_cb (GObject      *source,
                          GAsyncResult *result,
@@ -159,7 +131,7 @@ on_callback_received_cb (GObject      *source,
   GError *error = NULL;
 
   code = orgdesk_loopback_receiver_wait_finish (ORGDESK_LOOPBACK_RECEIVER (source), result, &error);
-  if (code == NULL || !check_callback_issuer (self, &error))
+  if (code == NULL)
     {
       fail (task, error);
       return;
@@ -211,9 +183,10 @@ on_discovered_cb (GObject      *source,
     }
 
   configuration = orgdesk_logto_client_get_configuration (self->client);
+  /* RFC 9207: a present iss is checked whatever the metadata says. */
   self->receiver = orgdesk_loopback_receiver_new (self->state,
-                                                  orgdesk_oidc_configuration_get_iss_parameter_supported (configuration)
-                                                    ? orgdesk_oidc_configuration_get_issuer (configuration) : NULL);
+                                                  orgdesk_oidc_configuration_get_issuer (configuration),
+                                                  orgdesk_oidc_configuration_get_iss_parameter_supported (configuration));
   if (!orgdesk_loopback_receiver_listen (self->receiver, &error))
     {
       fail (task, error);
