@@ -11,6 +11,11 @@
 
 #include "orgdesk-application.h"
 
+#ifdef ORGDESK_TEST_LEAK
+/* Only in tests/'s orgdesk-leak-check, never in orgdesk (tests/sanitizer/orgdesk-test-leak.c) */
+# include "orgdesk-test-leak.h"
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -22,6 +27,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = orgdesk_application_new ();
+#ifdef ORGDESK_TEST_LEAK
+  orgdesk_test_leak_install (app);
+#endif
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -26,6 +26,12 @@
 # browsers the app launches); the exit trap stops all of them by PID.
 #
 # Never prints a token or the keyring secret; only lengths and booleans.
+#
+# Sanitizer builds (tests/meson.build) set two more things.  ORGDESK_TEST_APP_PRELOAD is
+# tests/sanitizer/keep-modules-loaded.c, which is preloaded into the app alone.  It keeps
+# the modules that the app loads at run time loaded until LeakSanitizer looks.
+# ORGDESK_TEST_LEAK_CHECK_APP is the app plus one deliberate leak after sign-in; the last
+# case checks that LeakSanitizer reports that leak (tests/lsan.supp must not hide it).
 
 # Functions run from traps and through wait_for look unreachable to shellcheck.
 # shellcheck disable=SC2317
@@ -50,6 +56,23 @@ KEYRING_APP_ID=io.github.orgdesk.Orgdesk
 CLIENT_ID=orgdesk-desktop
 FIXTURES=$srcdir/tests/logto-stand-in/fixtures.json
 PLAN=20
+# The deliberate leak of orgdesk-leak-check (ORGDESK_TEST_LEAK_SIZE, tests/sanitizer/orgdesk-test-leak.h)
+LEAK_SIZE=4093
+
+# Sanitizer builds; when run by hand, found next to the app
+build_tests=$(dirname "$app")/../tests
+app_preload=${ORGDESK_TEST_APP_PRELOAD-}
+[ -z "${ORGDESK_TEST_APP_PRELOAD+set}" ] && [ -f "$build_tests/liborgdesk-keep-modules-loaded.so" ] \
+  && app_preload=$build_tests/liborgdesk-keep-modules-loaded.so
+leak_check_app=${ORGDESK_TEST_LEAK_CHECK_APP-}
+[ -z "${ORGDESK_TEST_LEAK_CHECK_APP+set}" ] && [ -x "$build_tests/orgdesk-leak-check" ] \
+  && leak_check_app=$(cd "$build_tests" && pwd)/orgdesk-leak-check
+if [ -n "$app_preload" ]; then
+  # A dynamically linked sanitizer runtime (GCC's) must be the first library loaded.
+  asan_runtime=$(ldd "$app" 2>/dev/null | awk '$1 ~ /^libasan\.so/ { print $3; exit }')
+  app_preload=${asan_runtime:+$asan_runtime }$app_preload
+fi
+[ -n "$leak_check_app" ] && PLAN=$((PLAN + 1))
 
 # {{{ Services given by tests/with-services.sh
 
@@ -304,12 +327,14 @@ BOGUS_ID="'; DROP TABLE x; --"
 
 # {{{ The app
 
+# start_app NAME [PROGRAM [VAR=VALUE...]]: the app (or PROGRAM), its output in app-NAME.log
 start_app ()
 {
-  local log=$work/app-$1.log
+  local log=$work/app-$1.log program=${2:-$app} preload=()
+  [ -n "$app_preload" ] && preload=("LD_PRELOAD=$app_preload")
   app_started_ms=$(now_ms)
-  "${marked[@]}" ORGDESK_TEST_USER=alice ORGDESK_TEST_PASSWORD=alice-password \
-    "$app" >"$log" 2>&1 &
+  "${marked[@]}" "${preload[@]}" ORGDESK_TEST_USER=alice ORGDESK_TEST_PASSWORD=alice-password "${@:3}" \
+    "$program" >"$log" 2>&1 &
   app_pid=$!
 }
 
@@ -698,6 +723,44 @@ if wait_for 10 offline_signed_in; then
 else
   not_ok "offline: reconnect keeps the session (still offline); quit exits 0" \
     "alive: $(app_alive && echo yes || echo no); sign-out: $(describe sign-out); reconnect: $(describe reconnect)"
+fi
+
+# 12. Leak check (sanitizer builds): a leak of our own still fails the run.  The same
+# start-up from the keyring (offline) as above, with orgdesk-leak-check, which leaks
+# LEAK_SIZE bytes once signed in.  Full, deep stacks (fast_unwind_on_malloc=0) give an entry
+# of tests/lsan.supp the most frames to match: if any entry matches realloc, GLib, GObject,
+# GIO, the main loop, libc or our code, it hides the block and this case fails.  So does
+# an entry that names Orgdesk at all, in the suppressions file that LSAN_OPTIONS names.
+leak_reported ()
+{
+  awk -v head="Direct leak of $LEAK_SIZE byte(s) in 1 object(s) allocated from:" '
+    $0 == head { block = 1; next }
+    block && /^$/ { block = 0 }
+    block && / in orgdesk_test_leak_allocate / { found = 1 }
+    END { exit !found }' "$1"
+}
+if [ -n "$leak_check_app" ]; then
+  supp_file=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+  own_entries=
+  [ -n "$supp_file" ] && own_entries=$(grep -v '^[[:space:]]*#' "$supp_file" | grep -i orgdesk | tr '\n' ' ')
+  app_status=
+  start_app leak-check "$leak_check_app" ORGDESK_TEST_LEAK=1 \
+    "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0:malloc_context_size=100"
+  wait_for 20 offline_signed_in
+  rc=$?
+  [ $rc -eq 0 ] && activate quit
+  wait_app_exit 20 || { stop_pids "$app_pid"; app_pid=; }
+  log=$work/app-leak-check.log
+  if [ $rc -eq 0 ] && [ "${app_status:-0}" -ne 0 ] && grep -q 'ERROR: LeakSanitizer: detected memory leaks' "$log" \
+     && leak_reported "$log" && [ -z "$own_entries" ]; then
+    ok "leak check: LeakSanitizer reports the $LEAK_SIZE bytes orgdesk-leak-check leaks after sign-in; it exits non-zero"
+    diag "exit status $app_status; $(grep -m 1 '^SUMMARY: AddressSanitizer' "$log")"
+  else
+    not_ok "leak check: LeakSanitizer reports the $LEAK_SIZE bytes orgdesk-leak-check leaks after sign-in; it exits non-zero" \
+      "signed in: $([ $rc -eq 0 ] && echo yes || echo "no (status $rc)"); exit status: ${app_status:-still running}" \
+      "reported: $(grep -c '^Direct leak of\|^Indirect leak of' "$log") leaks; $(grep -m 1 '^SUMMARY: AddressSanitizer' "$log" || echo 'no LeakSanitizer summary')" \
+      "entries of ${supp_file:-no suppressions file} that name Orgdesk: ${own_entries:-none}"
+  fi
 fi
 
 [ "$n" -eq "$PLAN" ] || { echo "# $me: ran $n tests, planned $PLAN" >&2; failed=1; }
