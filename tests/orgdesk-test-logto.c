@@ -249,3 +249,56 @@ orgdesk_test_browser_launch_count (void)
 
   return count;
 }
+
+/* POST /__test/token/hold for the next token request that spends @refresh_token:
+ * processed at once, answered after @seconds, or with @drop not at all.
+ * Returns the hold's id. */
+gint64
+orgdesk_test_hold_token_response (const char *refresh_token,
+                                  double      seconds,
+                                  gboolean    drop)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder, seconds);
+  json_builder_set_member_name (builder, "drop");
+  json_builder_add_boolean_value (builder, drop);
+  json_builder_set_member_name (builder, "refreshToken");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/token/hold", body);
+  return json_object_get_int_member (answer, "id");
+}
+
+/* How many token requests spending the hold's refresh token reached the stand-in
+ * since the hold was set (other tests share the stand-in), and how many it held. */
+void
+orgdesk_test_token_hold_counts (gint64  id,
+                                gint64 *seen,
+                                gint64 *held)
+{
+  g_autoptr(JsonObject) state = orgdesk_test_stand_in_call ("GET", "/__test/state", NULL);
+  JsonArray *holds = json_object_get_array_member (state, "tokenHolds");
+
+  for (guint i = 0; i < json_array_get_length (holds); i++)
+    {
+      JsonObject *hold = json_array_get_object_element (holds, i);
+
+      if (json_object_get_int_member (hold, "id") == id)
+        {
+          *seen = json_object_get_int_member (hold, "seen");
+          *held = json_object_get_int_member (hold, "held");
+          return;
+        }
+    }
+
+  g_error ("The stand-in lists no token hold %" G_GINT64_FORMAT, id);
+}

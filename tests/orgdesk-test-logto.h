@@ -34,5 +34,11 @@ JsonObject         *orgdesk_test_stand_in_call            (const char          *
 gboolean            orgdesk_test_token_is_active          (OrgdeskLogtoClient  *client,
                                                            const char          *token);
 guint               orgdesk_test_browser_launch_count     (void);
+gint64              orgdesk_test_hold_token_response      (const char          *refresh_token,
+                                                           double               seconds,
+                                                           gboolean             drop);
+void                orgdesk_test_token_hold_counts        (gint64               id,
+                                                           gint64              *seen,
+                                                           gint64              *held);
 
 G_END_DECLS

@@ -424,59 +424,6 @@ test_revocation (void)
   g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
 }
 
-/* POST /__test/token/hold for the next token request that spends @refresh_token:
- * processed at once, answered after @seconds, or with @drop not at all.
- * Returns the hold's id. */
-static gint64
-hold_token_response (const char *refresh_token,
-                     double      seconds,
-                     gboolean    drop)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-  g_autofree char *body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "seconds");
-  json_builder_add_double_value (builder, seconds);
-  json_builder_set_member_name (builder, "drop");
-  json_builder_add_boolean_value (builder, drop);
-  json_builder_set_member_name (builder, "refreshToken");
-  json_builder_add_string_value (builder, refresh_token);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = json_to_string (root, FALSE);
-
-  answer = orgdesk_test_stand_in_call ("POST", "/__test/token/hold", body);
-  return json_object_get_int_member (answer, "id");
-}
-
-/* How many token requests spending the hold's refresh token reached the stand-in
- * since the hold was set (other tests share the stand-in), and how many it held. */
-static void
-token_hold_counts (gint64  id,
-                   gint64 *seen,
-                   gint64 *held)
-{
-  g_autoptr(JsonObject) state = orgdesk_test_stand_in_call ("GET", "/__test/state", NULL);
-  JsonArray *holds = json_object_get_array_member (state, "tokenHolds");
-
-  for (guint i = 0; i < json_array_get_length (holds); i++)
-    {
-      JsonObject *hold = json_array_get_object_element (holds, i);
-
-      if (json_object_get_int_member (hold, "id") == id)
-        {
-          *seen = json_object_get_int_member (hold, "seen");
-          *held = json_object_get_int_member (hold, "held");
-          return;
-        }
-    }
-
-  g_error ("The stand-in lists no token hold %" G_GINT64_FORMAT, id);
-}
-
 /* Logto processed the refresh (and rotated the token) but its answer comes later
  * than the client waits, or never: NO_RESPONSE, after exactly one request. */
 static void
@@ -496,7 +443,7 @@ test_refresh_no_response (gconstpointer data)
   signed_in = orgdesk_test_sign_in (client, "bob", NULL);
   orgdesk_logto_client_set_timeout (client, 1);
 
-  hold = hold_token_response (orgdesk_token_response_get_refresh_token (signed_in), drop ? 0 : 4, drop);
+  hold = orgdesk_test_hold_token_response (orgdesk_token_response_get_refresh_token (signed_in), drop ? 0 : 4, drop);
   started = g_get_monotonic_time ();
   refreshed = refresh (client, orgdesk_token_response_get_refresh_token (signed_in), NULL, NULL, &error);
   elapsed_ms = (g_get_monotonic_time () - started) / 1000;
@@ -506,7 +453,7 @@ test_refresh_no_response (gconstpointer data)
   /* It gave up after its own timeout rather than waiting for the late answer. */
   g_assert_cmpint (elapsed_ms, <, 3500);
 
-  token_hold_counts (hold, &seen, &held);
+  orgdesk_test_token_hold_counts (hold, &seen, &held);
   g_assert_cmpint (held, ==, 1);
   g_assert_cmpint (seen, ==, 1);
 }

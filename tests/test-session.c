@@ -188,49 +188,35 @@ current_refresh_token (OrgdeskGrant *grant)
   return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "refresh_token"));
 }
 
-/* How many token-endpoint requests the stand-in has received so far. */
-static gint64
-stand_in_token_requests (void)
-{
-  g_autoptr(JsonObject) state = orgdesk_test_stand_in_call ("GET", "/__test/state", NULL);
-
-  return json_object_get_int_member (state, "tokenRequests");
-}
-
 /* The stand-in processes the next token request that spends @grant's current
  * refresh token at once, but answers it only after @seconds (or, with @drop,
- * closes the connection instead). */
-static void
+ * closes the connection instead).  Returns the hold's id. */
+static gint64
 hold_next_token_response (OrgdeskGrant *grant,
                           double        seconds,
                           gboolean      drop)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *refresh_token = current_refresh_token (grant);
-  g_autofree char *body = NULL;
-  g_autoptr(JsonObject) answer = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "seconds");
-  json_builder_add_double_value (builder, seconds);
-  json_builder_set_member_name (builder, "drop");
-  json_builder_add_boolean_value (builder, drop);
-  json_builder_set_member_name (builder, "refreshToken");
-  json_builder_add_string_value (builder, refresh_token);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = json_to_string (root, FALSE);
+  return orgdesk_test_hold_token_response (refresh_token, seconds, drop);
+}
 
-  answer = orgdesk_test_stand_in_call ("POST", "/__test/token/hold", body);
+/* How many token requests spending the held refresh token reached the stand-in. */
+static gint64
+token_requests_seen (gint64 hold)
+{
+  gint64 seen, held;
+
+  orgdesk_test_token_hold_counts (hold, &seen, &held);
+  return seen;
 }
 
 static void
-wait_for_token_requests (gint64 count)
+wait_for_token_request (gint64 hold)
 {
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  while (stand_in_token_requests () < count)
+  while (token_requests_seen (hold) < 1)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       while (g_main_context_iteration (NULL, FALSE))
@@ -387,7 +373,7 @@ test_sign_out_during_refresh (Fixture       *fixture,
   g_autofree char *refresh_token = NULL;
   g_autofree char *record = NULL;
   gboolean idle_at_sign_out;
-  gint64 requests, started;
+  gint64 hold, started;
 
   if (fixture->session == NULL)
     return;
@@ -399,10 +385,9 @@ test_sign_out_during_refresh (Fixture       *fixture,
   grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
   refresh_token = current_refresh_token (grant);
 
-  requests = stand_in_token_requests ();
-  hold_next_token_response (grant, 1.5, FALSE);
+  hold = hold_next_token_response (grant, 1.5, FALSE);
   g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
-  wait_for_token_requests (requests + 1);
+  wait_for_token_request (hold);
 
   started = g_get_monotonic_time ();
   sign_out (fixture->session);
@@ -565,7 +550,7 @@ test_refresh_timeout_keeps_session (Fixture       *fixture,
 {
   g_autofree char *record = NULL;
   const GError *reported;
-  gint64 requests;
+  gint64 hold;
 
   if (fixture->session == NULL)
     return;
@@ -576,12 +561,12 @@ test_refresh_timeout_keeps_session (Fixture       *fixture,
   /* Longer than the 3 s reuse window, shorter than the hold. */
   orgdesk_logto_client_set_timeout (orgdesk_session_get_client (fixture->session), 4);
 
-  requests = stand_in_token_requests ();
-  hold_next_token_response (orgdesk_session_get_grant (fixture->session), 6, FALSE);
+  hold = hold_next_token_response (orgdesk_session_get_grant (fixture->session), 6, FALSE);
   g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
   orgdesk_test_wait_for_condition (is_settled, fixture->session, 30);
 
-  g_assert_cmpint (stand_in_token_requests (), ==, requests + 1);
+  /* The spent token was sent once: no retry after the reuse window. */
+  g_assert_cmpint (token_requests_seen (hold), ==, 1);
   g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
   g_assert_true (orgdesk_session_get_offline (fixture->session));
   g_assert_true (orgdesk_grant_get_valid (orgdesk_session_get_grant (fixture->session)));
@@ -600,7 +585,7 @@ test_refresh_dropped_is_retried (Fixture       *fixture,
 {
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  gint64 requests;
+  gint64 hold;
 
   if (fixture->session == NULL)
     return;
@@ -610,12 +595,12 @@ test_refresh_dropped_is_retried (Fixture       *fixture,
   orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
   before = current_refresh_token (orgdesk_session_get_grant (fixture->session));
 
-  requests = stand_in_token_requests ();
-  hold_next_token_response (orgdesk_session_get_grant (fixture->session), 0, TRUE);
+  hold = hold_next_token_response (orgdesk_session_get_grant (fixture->session), 0, TRUE);
   g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
   orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
 
-  g_assert_cmpint (stand_in_token_requests (), ==, requests + 2);
+  /* The same token twice: the dropped attempt and its retry. */
+  g_assert_cmpint (token_requests_seen (hold), ==, 2);
   after = current_refresh_token (orgdesk_session_get_grant (fixture->session));
   g_assert_false (g_str_equal (before, after));
   g_assert_false (orgdesk_session_get_offline (fixture->session));
