@@ -414,6 +414,32 @@ test_sign_out_during_refresh (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (restarted, fixture);
 }
 
+/* Port 9 (discard) on loopback: nothing answers. */
+#define UNREACHABLE_ENDPOINT "http://127.0.0.1:9"
+
+/* What an earlier run left in the keyring for a Logto that is now unreachable:
+ * @subject's record with @userinfo as the profile to start offline with. */
+static void
+save_unreachable_account (const char          *subject,
+                          const char          *userinfo,
+                          OrgdeskLogtoClient **client,
+                          OrgdeskTokenStore  **store)
+{
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *client = orgdesk_logto_client_new (UNREACHABLE_ENDPOINT, ORGDESK_TEST_CLIENT_ID);
+  *store = orgdesk_token_store_new (UNREACHABLE_ENDPOINT, ORGDESK_TEST_CLIENT_ID);
+  grant = orgdesk_grant_new (*client, *store, subject, "saved-refresh-token", NULL);
+  g_assert_true (json_parser_load_from_data (parser, userinfo, -1, NULL));
+  orgdesk_grant_set_resume_data (grant, json_node_get_object (json_parser_get_root (parser)));
+  orgdesk_grant_save_async (grant, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_grant_save_finish (grant, result, &error));
+}
+
 /* Keyring writes under way when sign-out deletes the item must not bring it back.
  * Offline (Logto refuses at once), the deletion comes right after sign-out starts. */
 static void
@@ -422,29 +448,19 @@ test_sign_out_during_keyring_write (Fixture       *fixture,
 {
   g_autoptr(OrgdeskLogtoClient) dead_client = NULL;
   g_autoptr(OrgdeskTokenStore) dead_store = NULL;
-  g_autoptr(OrgdeskGrant) saved = NULL;
   g_autoptr(OrgdeskSession) session = NULL;
   g_autoptr(OrgdeskGrant) grant = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *record = NULL;
   /* Enough writes that some are still on their way when the deletion comes. */
   GAsyncResult *slots[50] = { NULL, };
-  const char *dead_endpoint = "http://127.0.0.1:9";
-  const char *userinfo = "{\"sub\":\"keyring-writer\",\"name\":\"Kim\",\"organization_data\":[]}";
 
   if (fixture->session == NULL)
     return;
 
-  dead_client = orgdesk_logto_client_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
-  dead_store = orgdesk_token_store_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
-  saved = orgdesk_grant_new (dead_client, dead_store, "keyring-writer", "saved-refresh-token", NULL);
-  g_assert_true (json_parser_load_from_data (parser, userinfo, -1, NULL));
-  orgdesk_grant_set_resume_data (saved, json_node_get_object (json_parser_get_root (parser)));
-  orgdesk_grant_save_async (saved, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  g_assert_true (orgdesk_grant_save_finish (saved, result, &error));
+  save_unreachable_account ("keyring-writer", "{\"sub\":\"keyring-writer\",\"name\":\"Kim\",\"organization_data\":[]}",
+                            &dead_client, &dead_store);
 
   session = orgdesk_session_new (dead_client, dead_store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
   g_assert_true (resume (session, &error));
@@ -802,13 +818,9 @@ test_offline_start (Fixture       *fixture,
 {
   g_autoptr(OrgdeskLogtoClient) dead_client = NULL;
   g_autoptr(OrgdeskTokenStore) dead_store = NULL;
-  g_autoptr(OrgdeskGrant) grant = NULL;
   g_autoptr(OrgdeskSession) session = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  /* Port 9 (discard) on loopback: nothing answers. */
-  const char *dead_endpoint = "http://127.0.0.1:9";
   const char *userinfo = "{\"sub\":\"l8za4p7ilvu0\",\"name\":\"Alice Example\",\"email\":\"alice@example.test\","
                          "\"organization_roles\":[\"orga:admin\"],"
                          "\"organization_data\":[{\"id\":\"orga\",\"name\":\"Acme Corporation\",\"description\":\"\"},"
@@ -817,15 +829,7 @@ test_offline_start (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  /* What an earlier run left in the keyring for a Logto that is now unreachable. */
-  dead_client = orgdesk_logto_client_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
-  dead_store = orgdesk_token_store_new (dead_endpoint, ORGDESK_TEST_CLIENT_ID);
-  grant = orgdesk_grant_new (dead_client, dead_store, "l8za4p7ilvu0", "saved-refresh-token", NULL);
-  json_parser_load_from_data (parser, userinfo, -1, NULL);
-  orgdesk_grant_set_resume_data (grant, json_node_get_object (json_parser_get_root (parser)));
-  orgdesk_grant_save_async (grant, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  g_assert_true (orgdesk_grant_save_finish (grant, result, &error));
+  save_unreachable_account ("l8za4p7ilvu0", userinfo, &dead_client, &dead_store);
 
   session = orgdesk_session_new (dead_client, dead_store, ORGDESK_TEST_DATABASE_RESOURCE, database_scopes);
   g_signal_connect (session, "error-occurred", G_CALLBACK (on_error_occurred_cb), fixture);
