@@ -1,5 +1,6 @@
 /* test-database-secret.c: the database password from the keyring, with a real
- * gnome-keyring and the scram-sha-256 PostgreSQL of tests/with-services.sh
+ * gnome-keyring (or libsecret's file backend, ORGDESK_TEST_KEYRING) and the
+ * scram-sha-256 PostgreSQL of tests/with-services.sh
  *
  * Copyright 2026 The Orgdesk authors
  *
@@ -17,6 +18,7 @@
 #include "orgdesk-database-error.h"
 #include "orgdesk-database-secret.h"
 #include "orgdesk-test-database.h"
+#include "orgdesk-test-keyring.h"
 #include "orgdesk-test-utils.h"
 
 /* The app role's URI from with-services.sh, and the same without its password */
@@ -58,7 +60,9 @@ have_services (void)
 
   if (uri != NULL)
     return TRUE;
-  if (orgdesk_test_require_service ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+  /* The file backend needs no bus (in the sandbox, the portal's absence fails) */
+  if (!orgdesk_test_keyring_is_file () &&
+      orgdesk_test_require_service ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     return FALSE;
   database_uri = orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_URI");
   if (database_uri == NULL)
@@ -186,6 +190,38 @@ test_attributes (void)
   g_assert_null (strstr (error->message, "s3cret-xyzzy"));
 }
 
+/* The account's one item carries the schema name, whichever backend stored it */
+static void
+assert_one_item (const char *conninfo)
+{
+  static const SecretSchema schema = {
+    ORGDESK_DATABASE_SECRET_SCHEMA, SECRET_SCHEMA_NONE,
+    {
+      { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "port", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "dbname", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) found = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autolist(SecretRetrievable) items = NULL;
+
+  attributes = orgdesk_database_secret_dup_attributes (conninfo, &error);
+  g_assert_no_error (error);
+  secret_password_searchv (&schema, attributes, SECRET_SEARCH_ALL, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  items = secret_password_search_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+
+  found = secret_retrievable_get_attributes (items->data);
+  g_assert_cmpstr (g_hash_table_lookup (found, "xdg:schema"), ==, ORGDESK_DATABASE_SECRET_SCHEMA);
+}
+
 /* The attributes the README documents for secret-tool find what the store function stored */
 static void
 test_store_lookup_clear (void)
@@ -210,6 +246,7 @@ test_store_lookup_clear (void)
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, password);
   orgdesk_database_secret_free (found);
+  assert_one_item (without_password);
 
   /* As `secret-tool lookup xdg:schema … host … port … dbname … user …` asks */
   options = PQconninfoParse (uri, NULL);
@@ -266,6 +303,11 @@ test_secret_tool_store (void)
   g_assert_true (g_subprocess_communicate (process, input, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (process));
+
+  /* secret-tool wrote the keyring file, which libsecret here read before: look it up
+   * as Orgdesk started afterwards would */
+  if (orgdesk_test_keyring_is_file ())
+    orgdesk_test_keyring_reload ();
 
   found = lookup (without_password, &error);
   g_assert_no_error (error);
@@ -384,12 +426,81 @@ test_cancelled_lookup (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A made-up account: the Secret Service run beside this one never stores it */
+#define FILE_CHECK_CONNINFO "postgresql://file-keyring-check@db.invalid:1/orgdesk"
+
+static void
+test_file_not_in_secret_service (void)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  char *found;
+  int count;
+
+  store (FILE_CHECK_CONNINFO, "file-only-password");
+  found = lookup (FILE_CHECK_CONNINFO, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "file-only-password");
+  orgdesk_database_secret_free (found);
+
+  attributes = orgdesk_database_secret_dup_attributes (FILE_CHECK_CONNINFO, &error);
+  g_assert_no_error (error);
+  count = orgdesk_test_keyring_count_secret_service_items (attributes);
+
+  /* In the sandbox, as under Flatpak, org.freedesktop.secrets cannot even be seen */
+  if (orgdesk_test_keyring_get () == ORGDESK_TEST_KEYRING_SANDBOX)
+    g_assert_cmpint (count, ==, -1);
+  else if (count < 0)
+    g_test_message ("No Secret Service on this bus to look into");
+  else
+    g_assert_cmpint (count, ==, 0);
+
+  clear (FILE_CHECK_CONNINFO);
+}
+
+/* No D-Bus at all, so nothing can go to a Secret Service: the file backend alone
+ * stores, replaces, looks up and clears */
+static void
+test_file_no_session_bus (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  char *found;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  orgdesk_test_keyring_cut_session_bus ();
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_null (bus);
+  g_clear_error (&error);
+
+  store (FILE_CHECK_CONNINFO, "first-password");
+  store (FILE_CHECK_CONNINFO, "second-password");
+  found = lookup (FILE_CHECK_CONNINFO, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "second-password");
+  orgdesk_database_secret_free (found);
+  assert_one_item (FILE_CHECK_CONNINFO);
+
+  clear (FILE_CHECK_CONNINFO);
+  found = lookup (FILE_CHECK_CONNINFO, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  OrgdeskTestKeyring keyring;
   int status;
 
+  keyring = orgdesk_test_keyring_init ();
   g_test_init (&argc, &argv, NULL);
 
   /* Defaults in the attributes are libpq's own, not this environment's */
@@ -403,8 +514,14 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/database-secret/no-item-is-a-password-error", test_no_item_is_a_password_error);
   g_test_add_func ("/orgdesk/data/database-secret/uri-password-wins", test_uri_password_wins);
   g_test_add_func ("/orgdesk/data/database-secret/cancelled-lookup", test_cancelled_lookup);
+  if (keyring != ORGDESK_TEST_KEYRING_SECRET_SERVICE)
+    g_test_add_func ("/orgdesk/data/database-secret/file/not-in-secret-service", test_file_not_in_secret_service);
+  /* Last: its subprocess writes the keyring file this process has read */
+  if (keyring == ORGDESK_TEST_KEYRING_FILE)
+    g_test_add_func ("/orgdesk/data/database-secret/file/no-session-bus", test_file_no_session_bus);
 
   status = g_test_run ();
+  orgdesk_test_keyring_cleanup ();
 
   g_free (uri);
   g_free (without_password);

@@ -9,9 +9,11 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-test-keyring.h"
 #include "orgdesk-test-utils.h"
 #include "orgdesk-token-store.h"
 
@@ -28,9 +30,13 @@ static const SecretSchema account_schema = {
 };
 
 #define APP_ID "io.github.orgdesk.Orgdesk"
-#define CLIENT_ID "orgdesk-desktop"
 #define RECORD_A "{\"refresh_token\":\"rt-a\",\"sub\":\"alice\"}"
 #define RECORD_B "{\"refresh_token\":\"rt-b\",\"sub\":\"bob\"}"
+
+/* Apart from the Secret Service run's, so a file backend run can tell that none
+ * of its items went to gnome-keyring (the two may run side by side on one). */
+static const char *test_client_id = "orgdesk-desktop";
+static const char *test_other_client_id = "another-client";
 
 typedef struct
 {
@@ -46,6 +52,10 @@ require_secret_service (void)
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GVariant) reply = NULL;
   gboolean owned = FALSE;
+
+  /* The file backend needs no Secret Service. */
+  if (orgdesk_test_keyring_is_file ())
+    return TRUE;
 
   if (orgdesk_test_require_service ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     return FALSE;
@@ -181,7 +191,7 @@ fixture_set_up (Fixture       *f,
     return;
 
   f->endpoint = unique_endpoint ();
-  f->store = orgdesk_token_store_new (f->endpoint, CLIENT_ID);
+  f->store = orgdesk_token_store_new (f->endpoint, test_client_id);
 }
 
 static void
@@ -213,7 +223,7 @@ count_notify_cb (GObject    *object,
 static void
 test_properties (void)
 {
-  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", CLIENT_ID);
+  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", test_client_id);
   g_autofree char *endpoint = NULL;
   g_autofree char *client_id = NULL;
   guint timeout = 0;
@@ -221,10 +231,10 @@ test_properties (void)
 
   g_object_get (store, "endpoint", &endpoint, "client-id", &client_id, "timeout", &timeout, NULL);
   g_assert_cmpstr (endpoint, ==, "https://id.example");
-  g_assert_cmpstr (client_id, ==, CLIENT_ID);
+  g_assert_cmpstr (client_id, ==, test_client_id);
   g_assert_cmpuint (timeout, ==, 10);
   g_assert_cmpstr (orgdesk_token_store_get_endpoint (store), ==, "https://id.example");
-  g_assert_cmpstr (orgdesk_token_store_get_client_id (store), ==, CLIENT_ID);
+  g_assert_cmpstr (orgdesk_token_store_get_client_id (store), ==, test_client_id);
 
   g_signal_connect (store, "notify::timeout", G_CALLBACK (count_notify_cb), &notified);
   orgdesk_token_store_set_timeout (store, 3);
@@ -269,13 +279,13 @@ test_save_load (Fixture       *f,
   g_assert_null (strstr (log->str, "rt-a"));
 
   /* The item: our schema and attributes, a label without the secret. */
-  items = find_items (f->endpoint, CLIENT_ID);
+  items = find_items (f->endpoint, test_client_id);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   attributes = secret_retrievable_get_attributes (items->data);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, "io.github.orgdesk.Orgdesk.Account");
   g_assert_cmpstr (g_hash_table_lookup (attributes, "app-id"), ==, APP_ID);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "endpoint"), ==, f->endpoint);
-  g_assert_cmpstr (g_hash_table_lookup (attributes, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "client-id"), ==, test_client_id);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "subject"), ==, "alice");
 
   label = secret_retrievable_get_label (items->data);
@@ -311,7 +321,7 @@ test_replace (Fixture       *f,
   assert_saves (f->store, "alice", RECORD_B);
   assert_saves (f->store, "alice", RECORD_B);
 
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 1);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 1);
   assert_loads (f->store, RECORD_B, "alice");
 }
 
@@ -329,7 +339,7 @@ test_newest_account (Fixture       *f,
   g_usleep (1100 * 1000);
   assert_saves (f->store, "bob", RECORD_B);
 
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 2);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 2);
   assert_loads (f->store, RECORD_B, "bob");
 
   g_assert_true (store_clear (f->store, "bob", &error));
@@ -349,8 +359,8 @@ test_independent (Fixture       *f,
   if (f->store == NULL)
     return;
 
-  other = orgdesk_token_store_new (other_endpoint, CLIENT_ID);
-  other_client = orgdesk_token_store_new (f->endpoint, "another-client");
+  other = orgdesk_token_store_new (other_endpoint, test_client_id);
+  other_client = orgdesk_token_store_new (f->endpoint, test_other_client_id);
 
   assert_saves (f->store, "alice", RECORD_A);
   assert_saves (other, "alice", RECORD_B);
@@ -369,7 +379,7 @@ test_independent (Fixture       *f,
   g_assert_true (store_clear (other, NULL, &error));
   g_assert_true (store_clear (other_client, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_items (other_endpoint, CLIENT_ID), ==, 0);
+  g_assert_cmpuint (count_items (other_endpoint, test_client_id), ==, 0);
 }
 
 static void
@@ -387,11 +397,11 @@ test_clear (Fixture       *f,
   /* Another subject's clear leaves alice alone. */
   g_assert_true (store_clear (f->store, "bob", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 1);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 1);
 
   g_assert_true (store_clear (f->store, "alice", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 0);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 0);
   assert_loads (f->store, NULL, NULL);
 }
 
@@ -406,11 +416,11 @@ test_clear_all (Fixture       *f,
 
   assert_saves (f->store, "alice", RECORD_A);
   assert_saves (f->store, "bob", RECORD_B);
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 2);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 2);
 
   g_assert_true (store_clear (f->store, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 0);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 0);
 }
 
 static void
@@ -447,7 +457,7 @@ test_hostile_record (Fixture       *f,
   assert_saves (f->store, subject, record->str);
   assert_loads (f->store, record->str, subject);
 
-  items = find_items (f->endpoint, CLIENT_ID);
+  items = find_items (f->endpoint, test_client_id);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   label = secret_retrievable_get_label (items->data);
   g_assert_null (strstr (label, "quoted"));
@@ -480,7 +490,7 @@ test_cancelled_save (Fixture       *f,
   g_assert_false (orgdesk_token_store_save_finish (f->store, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 0);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 0);
 }
 
 /* gnome-keyring's own interface for unlocking without a prompt; tests only. */
@@ -572,7 +582,7 @@ test_locked (Fixture       *f,
 
   unlock_with_password (collection, password);
   assert_loads (f->store, RECORD_A, "alice");
-  g_assert_cmpuint (count_items (f->endpoint, CLIENT_ID), ==, 1);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 1);
 }
 
 /* Runs @func in a child process on a private bus of its own (GTestDBus), where
@@ -609,7 +619,7 @@ run_on_private_bus (void (*func) (void))
 static void
 check_unavailable (void)
 {
-  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", CLIENT_ID);
+  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", test_client_id);
   g_autoptr(GError) error = NULL;
   g_autofree char *record = NULL;
 
@@ -689,7 +699,7 @@ check_timeout (void)
 {
   g_autoptr(GMainContext) stuck = g_main_context_new ();
   g_autoptr(GDBusConnection) service = start_stuck_service (stuck);
-  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", CLIENT_ID);
+  g_autoptr(OrgdeskTokenStore) store = orgdesk_token_store_new ("https://id.example", test_client_id);
   g_autoptr(GError) error = NULL;
   g_autofree char *record = NULL;
   gint64 start;
@@ -715,6 +725,197 @@ test_timeout (void)
   run_on_private_bus (check_timeout);
 }
 
+/* The file backend, the keyring a Flatpak sandbox gets: an encrypted file in the
+ * app's own data directory, not gnome-keyring. */
+
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       length,
+                const char *needle)
+{
+  gsize needle_length = strlen (needle);
+
+  for (gsize i = 0; i + needle_length <= length; i++)
+    {
+      if (memcmp (haystack + i, needle, needle_length) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_file_keyring_file (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = orgdesk_test_keyring_dup_file_path ();
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  gsize length;
+
+  assert_saves (f->store, "alice", RECORD_A);
+
+  /* Only the owner may read it, and it holds neither the record nor the account in clear */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_false (contains_bytes (contents, length, "rt-a"));
+  g_assert_false (contains_bytes (contents, length, "alice"));
+  g_assert_false (contains_bytes (contents, length, f->endpoint + strlen ("https://")));
+}
+
+static void
+test_file_not_in_secret_service (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  int count;
+
+  assert_saves (f->store, "alice", RECORD_A);
+  assert_saves (f->store, "bob", RECORD_B);
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 2);
+
+  /* Every item this run has stored, in any test */
+  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) account_schema.name);
+  g_hash_table_insert (attributes, (char *) "client-id", (char *) test_client_id);
+  count = orgdesk_test_keyring_count_secret_service_items (attributes);
+
+  /* In the sandbox, as under Flatpak, org.freedesktop.secrets cannot even be seen */
+  if (orgdesk_test_keyring_get () == ORGDESK_TEST_KEYRING_SANDBOX)
+    g_assert_cmpint (count, ==, -1);
+  else if (count < 0)
+    g_test_message ("No Secret Service on this bus to look into");
+  else
+    g_assert_cmpint (count, ==, 0);
+}
+
+/* The stage a subprocess of the current test is to run, and the endpoint it uses */
+#define STAGE_ENV "ORGDESK_TEST_STAGE"
+#define ENDPOINT_ENV "ORGDESK_TEST_ENDPOINT"
+
+static void
+run_stage (const char *stage,
+           const char *endpoint)
+{
+  g_setenv (STAGE_ENV, stage, TRUE);
+  g_setenv (ENDPOINT_ENV, endpoint, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv (STAGE_ENV);
+  g_unsetenv (ENDPOINT_ENV);
+  g_test_trap_assert_passed ();
+}
+
+static OrgdeskTokenStore *
+stage_store (void)
+{
+  return orgdesk_token_store_new (g_getenv (ENDPOINT_ENV), test_client_id);
+}
+
+/* What one process stores, the next one started finds. */
+static void
+test_file_persisted (void)
+{
+  g_autofree char *endpoint = unique_endpoint ();
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(OrgdeskTokenStore) store = stage_store ();
+      g_autoptr(GError) error = NULL;
+
+      if (g_str_equal (g_getenv (STAGE_ENV), "save"))
+        {
+          assert_saves (store, "alice", RECORD_A);
+        }
+      else
+        {
+          assert_loads (store, RECORD_A, "alice");
+          g_assert_true (store_clear (store, NULL, &error));
+          g_assert_no_error (error);
+        }
+      return;
+    }
+
+  run_stage ("save", endpoint);
+  run_stage ("load", endpoint);
+
+  /* This process still has the file as it read it before */
+  orgdesk_test_keyring_reload ();
+  g_assert_cmpuint (count_items (endpoint, test_client_id), ==, 0);
+}
+
+/* Another process (secret-tool, say) writes the keyring file while the app runs.
+ * libsecret 0.21.1 and later notice and read it again; 0.20 refuses to write over
+ * it, and the store then drops libsecret's backend so that the next call reads it. */
+static void
+test_file_other_writer (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(OrgdeskTokenStore) store = stage_store ();
+
+      assert_saves (store, "bob", RECORD_B);
+      return;
+    }
+
+  assert_saves (f->store, "alice", RECORD_A);
+  run_stage ("save", f->endpoint);
+
+#if !SECRET_CHECK_VERSION (0, 21, 1)
+  g_assert_false (store_save (f->store, "carol", "{}", NULL, &error));
+  assert_unavailable (error, NULL);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+#endif
+
+  assert_saves (f->store, "carol", "{}");
+  g_assert_cmpuint (count_items (f->endpoint, test_client_id), ==, 3);
+}
+
+/* No D-Bus at all, so nothing can go to a Secret Service: the file backend alone
+ * stores, replaces, picks the newest account and clears. */
+static void
+test_file_no_session_bus (void)
+{
+  g_autofree char *endpoint = NULL;
+  g_autoptr(OrgdeskTokenStore) store = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  orgdesk_test_keyring_cut_session_bus ();
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_null (bus);
+  g_clear_error (&error);
+
+  endpoint = unique_endpoint ();
+  store = orgdesk_token_store_new (endpoint, test_client_id);
+
+  assert_saves (store, "alice", RECORD_A);
+  g_usleep (1100 * 1000);
+  assert_saves (store, "bob", RECORD_B);
+  assert_loads (store, RECORD_B, "bob");
+  assert_saves (store, "bob", RECORD_A);
+  g_assert_cmpuint (count_items (endpoint, test_client_id), ==, 2);
+
+  g_assert_true (store_clear (store, "bob", &error));
+  g_assert_no_error (error);
+  assert_loads (store, RECORD_A, "alice");
+  g_assert_true (store_clear (store, NULL, &error));
+  g_assert_no_error (error);
+  assert_loads (store, NULL, NULL);
+}
+
 #define ADD(path, func) \
   g_test_add ("/orgdesk/auth/token-store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -722,11 +923,24 @@ int
 main (int   argc,
       char *argv[])
 {
+  OrgdeskTestKeyring keyring;
+  int status;
+
+  keyring = orgdesk_test_keyring_init ();
   g_test_init (&argc, &argv, NULL);
 
+  if (keyring != ORGDESK_TEST_KEYRING_SECRET_SERVICE)
+    {
+      test_client_id = "orgdesk-desktop-file-keyring";
+      test_other_client_id = "another-client-file-keyring";
+    }
+
   g_test_add_func ("/orgdesk/auth/token-store/properties", test_properties);
-  g_test_add_func ("/orgdesk/auth/token-store/unavailable", test_unavailable);
-  g_test_add_func ("/orgdesk/auth/token-store/timeout", test_timeout);
+  if (keyring == ORGDESK_TEST_KEYRING_SECRET_SERVICE)
+    {
+      g_test_add_func ("/orgdesk/auth/token-store/unavailable", test_unavailable);
+      g_test_add_func ("/orgdesk/auth/token-store/timeout", test_timeout);
+    }
   ADD ("save-load", test_save_load);
   ADD ("load-empty", test_load_empty);
   ADD ("replace", test_replace);
@@ -737,7 +951,21 @@ main (int   argc,
   ADD ("clear-nothing", test_clear_nothing);
   ADD ("hostile-record", test_hostile_record);
   ADD ("cancelled-save", test_cancelled_save);
-  ADD ("locked", test_locked);
+  if (keyring == ORGDESK_TEST_KEYRING_SECRET_SERVICE)
+    ADD ("locked", test_locked);
 
-  return g_test_run ();
+  if (keyring != ORGDESK_TEST_KEYRING_SECRET_SERVICE)
+    {
+      ADD ("file/keyring-file", test_file_keyring_file);
+      ADD ("file/not-in-secret-service", test_file_not_in_secret_service);
+      g_test_add_func ("/orgdesk/auth/token-store/file/persisted", test_file_persisted);
+      ADD ("file/other-writer", test_file_other_writer);
+    }
+  if (keyring == ORGDESK_TEST_KEYRING_FILE)
+    g_test_add_func ("/orgdesk/auth/token-store/file/no-session-bus", test_file_no_session_bus);
+
+  status = g_test_run ();
+  orgdesk_test_keyring_cleanup ();
+
+  return status;
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
 
 #include "orgdesk-keyring-call.h"
 
@@ -137,6 +138,11 @@ orgdesk_keyring_call_stop_timeout (OrgdeskKeyringCall *self)
  * then @error is replaced by a %G_IO_ERROR_TIMED_OUT one saying how long the
  * keyring was given.
  *
+ * %G_IO_ERROR_WRONG_ETAG comes from libsecret's file backend (the keyring of a
+ * Flatpak sandbox): before 0.21.1 it reads its keyring file once and refuses to
+ * write it back after another process changed it.  Then libsecret's backend is
+ * dropped, so the next call reads the file again.
+ *
  * Returns: (transfer full): @error, or the timeout's error
  */
 GError *
@@ -147,6 +153,12 @@ orgdesk_keyring_call_take_error (OrgdeskKeyringCall *self,
   g_return_val_if_fail (error != NULL, NULL);
 
   orgdesk_keyring_call_stop_timeout (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
+    {
+      g_debug ("The keyring file was changed by another process; reading it again next time");
+      /* Also drops the cached backend (secret-service.c, service_uncache_instance) */
+      secret_service_disconnect ();
+    }
   if (!self->timed_out)
     return error;
 

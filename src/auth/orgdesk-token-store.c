@@ -11,10 +11,22 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+/* secret_backend_get() is public API (0.19), but secret.h leaves its header out. */
+#define __SECRET_INSIDE_HEADER__
+#include <libsecret/secret-backend.h>
+#undef __SECRET_INSIDE_HEADER__
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-keyring-call.h"
+#include "orgdesk-secret-memory.h"
 #include "orgdesk-token-store.h"
+
+/*
+ * Everything goes through libsecret's backend-neutral password API, so the same
+ * calls reach gnome-keyring (the Secret Service) outside a sandbox and, inside
+ * Flatpak, libsecret's file backend: an encrypted keyring file in the app's own
+ * data directory, whose key the Secret portal hands out.
+ */
 
 /* Not APPLICATION_ID: a .Devel build must find the items of the stable one. */
 #define SCHEMA_APP_ID "io.github.orgdesk.Orgdesk"
@@ -58,8 +70,7 @@ typedef struct
   GHashTable         *attributes;
   char               *label;
   SecretValue        *value;     /* the record, in libsecret's non-pageable memory */
-  SecretService      *service;
-  SecretItem         *item;
+  SecretRetrievable  *item;      /* the item a load reads */
   char               *subject;
   OrgdeskKeyringCall *call;      /* the cancellable to pass on, and the timeout */
 } Operation;
@@ -87,7 +98,6 @@ operation_free (Operation *op)
   g_clear_pointer (&op->call, orgdesk_keyring_call_free);
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_clear_pointer (&op->value, secret_value_unref);
-  g_clear_object (&op->service);
   g_clear_object (&op->item);
   g_free (op->label);
   g_free (op->subject);
@@ -102,6 +112,8 @@ build_attributes (OrgdeskTokenStore *self,
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
+  /* The Secret Service adds the schema name itself; the file backend would not. */
+  g_hash_table_insert (attributes, (char *) "xdg:schema", g_strdup (get_schema ()->name));
   g_hash_table_insert (attributes, (char *) "app-id", g_strdup (SCHEMA_APP_ID));
   g_hash_table_insert (attributes, (char *) "endpoint", g_strdup (self->endpoint));
   g_hash_table_insert (attributes, (char *) "client-id", g_strdup (self->client_id));
@@ -185,7 +197,7 @@ return_record (GTask *task,
   Operation *op = g_task_get_task_data (task);
 
   orgdesk_keyring_call_stop_timeout (op->call);
-  g_task_return_pointer (task, record, g_free);
+  g_task_return_pointer (task, record, (GDestroyNotify) orgdesk_secret_free);
 }
 
 static GError *
@@ -202,7 +214,7 @@ on_stored_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+  if (!secret_password_store_finish (result, &error))
     {
       return_error (task, error);
       return;
@@ -221,7 +233,7 @@ on_cleared_cb (GObject      *source,
   GError *error = NULL;
 
   /* FALSE without an error means there was nothing to delete, which is fine. */
-  if (!secret_service_clear_finish (SECRET_SERVICE (source), result, &error) && error != NULL)
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
       return_error (task, error);
       return;
@@ -258,7 +270,8 @@ on_secret_loaded_cb (GObject      *source,
   const char *data;
   gsize length;
 
-  if (!secret_item_load_secret_finish (SECRET_ITEM (source), result, &error))
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  if (error != NULL)
     {
       /* Deleted between the search and this read (a sign-out elsewhere): nothing is stored. */
       if (is_vanished_item_error (error))
@@ -272,8 +285,7 @@ on_secret_loaded_cb (GObject      *source,
       return;
     }
 
-  /* NULL without an error: the item was locked again meanwhile. */
-  value = secret_item_get_secret (SECRET_ITEM (source));
+  /* NULL without an error: the Secret Service item was locked again meanwhile. */
   if (value == NULL)
     {
       return_error (task, locked_error ());
@@ -292,23 +304,31 @@ on_secret_loaded_cb (GObject      *source,
   return_record (task, g_strndup (data, length));
 }
 
+/* Only Secret Service items can be locked; file backend items never are. */
+static gboolean
+is_locked (SecretRetrievable *item)
+{
+  return SECRET_IS_ITEM (item) && secret_item_get_locked (SECRET_ITEM (item));
+}
+
 /* Of the unlocked items, the most recently modified one (one per account, but the
  * user may have signed in with several accounts). */
-static SecretItem *
+static SecretRetrievable *
 choose_item (GList    *items,
              gboolean *saw_locked)
 {
-  SecretItem *newest = NULL;
+  SecretRetrievable *newest = NULL;
 
   *saw_locked = FALSE;
 
   for (GList *l = items; l != NULL; l = l->next)
     {
-      SecretItem *item = l->data;
+      SecretRetrievable *item = l->data;
 
-      if (secret_item_get_locked (item))
+      if (is_locked (item))
         *saw_locked = TRUE;
-      else if (newest == NULL || secret_item_get_modified (item) > secret_item_get_modified (newest))
+      else if (newest == NULL ||
+               secret_retrievable_get_modified (item) > secret_retrievable_get_modified (newest))
         newest = item;
     }
 
@@ -322,13 +342,13 @@ on_searched_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Operation *op = g_task_get_task_data (task);
-  g_autolist(SecretItem) items = NULL;
+  g_autolist(SecretRetrievable) items = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   GError *error = NULL;
   gboolean saw_locked;
-  SecretItem *item;
+  SecretRetrievable *item;
 
-  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  items = secret_password_search_finish (result, &error);
   if (error != NULL && is_vanished_item_error (error))
     {
       /* An item went away while the search looked at it: nothing is stored. */
@@ -354,17 +374,16 @@ on_searched_cb (GObject      *source,
       return;
     }
 
-  attributes = secret_item_get_attributes (item);
+  attributes = secret_retrievable_get_attributes (item);
   op->subject = g_strdup (g_hash_table_lookup (attributes, "subject"));
   op->item = g_object_ref (item);
 
-  secret_item_load_secret (op->item, orgdesk_keyring_call_get_cancellable (op->call),
-                           on_secret_loaded_cb, g_steal_pointer (&task));
+  secret_retrievable_retrieve_secret (op->item, orgdesk_keyring_call_get_cancellable (op->call),
+                                      on_secret_loaded_cb, g_steal_pointer (&task));
 }
 
 static void
-run_operation (GTask            *task,
-               SecretCollection *collection)
+run_operation (GTask *task)
 {
   Operation *op = g_task_get_task_data (task);
   GCancellable *cancellable = orgdesk_keyring_call_get_cancellable (op->call);
@@ -372,19 +391,17 @@ run_operation (GTask            *task,
   switch (op->kind)
     {
     case OPERATION_SAVE:
-      secret_service_store (op->service, get_schema (), op->attributes,
-                            g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
-                            op->label, op->value, cancellable, on_stored_cb, task);
+      secret_password_storev_binary (get_schema (), op->attributes, SECRET_COLLECTION_DEFAULT,
+                                     op->label, op->value, cancellable, on_stored_cb, task);
       break;
 
     case OPERATION_LOAD:
-      secret_service_search (op->service, get_schema (), op->attributes, SECRET_SEARCH_ALL,
-                             cancellable, on_searched_cb, task);
+      secret_password_searchv (get_schema (), op->attributes, SECRET_SEARCH_ALL,
+                               cancellable, on_searched_cb, task);
       break;
 
     case OPERATION_CLEAR:
-      secret_service_clear (op->service, get_schema (), op->attributes,
-                            cancellable, on_cleared_cb, task);
+      secret_password_clearv (get_schema (), op->attributes, cancellable, on_cleared_cb, task);
       break;
 
     default:
@@ -392,8 +409,8 @@ run_operation (GTask            *task,
     }
 }
 
-/* libsecret reports a locked collection as "nothing found" (and would try to prompt
- * on a store), so look at the default collection before touching items. */
+/* The Secret Service reports a locked collection as "nothing found" (and would try
+ * to prompt on a store), so look at the default collection before touching items. */
 static void
 on_default_collection_cb (GObject      *source,
                           GAsyncResult *result,
@@ -420,38 +437,53 @@ on_default_collection_cb (GObject      *source,
       return;
     }
 
-  run_operation (g_steal_pointer (&task), collection);
+  run_operation (g_steal_pointer (&task));
 }
 
 static void
-on_service_cb (GObject      *source,
+on_backend_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Operation *op = g_task_get_task_data (task);
+  SecretBackend *backend;
   GError *error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
-  if (op->service == NULL)
+  /* Not unreffed: for a backend it has just created, libsecret hands out the
+   * reference its cache holds (secret_backend_get_finish() in secret-backend.c,
+   * 0.20.5 to 0.21), and its own password calls never drop theirs either. */
+  backend = secret_backend_get_finish (result, &error);
+  if (backend == NULL)
     {
       return_error (task, error);
       return;
     }
 
-  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
-                               orgdesk_keyring_call_get_cancellable (op->call),
+  /* The file backend has no collections to lock; only the Secret Service needs the check. */
+  if (!SECRET_IS_SERVICE (backend))
+    {
+      g_debug ("Keyring: libsecret's %s", G_OBJECT_TYPE_NAME (backend));
+      run_operation (g_steal_pointer (&task));
+      return;
+    }
+
+  secret_collection_for_alias (SECRET_SERVICE (backend), SECRET_COLLECTION_DEFAULT,
+                               SECRET_COLLECTION_NONE, orgdesk_keyring_call_get_cancellable (op->call),
                                on_default_collection_cb, g_steal_pointer (&task));
 }
 
+/* libsecret picks the backend once per process (the file backend in a Flatpak
+ * sandbox with the Secret portal, else the Secret Service); the password calls
+ * below get the same one. */
 static void
 start_operation (GTask *task)
 {
   Operation *op = g_task_get_task_data (task);
 
   /* Transferring secrets needs a session; libsecret negotiates an encrypted one. */
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, orgdesk_keyring_call_get_cancellable (op->call),
-                      on_service_cb, task);
+  secret_backend_get (SECRET_BACKEND_OPEN_SESSION, orgdesk_keyring_call_get_cancellable (op->call),
+                      on_backend_cb, task);
 }
 
 static void
@@ -628,8 +660,9 @@ orgdesk_token_store_set_timeout (OrgdeskTokenStore *self,
  * @callback: called when the record is stored
  * @user_data: data for @callback
  *
- * Stores @record as the secret of this account's item in the default collection,
- * replacing the item the account had.
+ * Stores @record as the secret of this account's item in the default collection
+ * (in a Flatpak sandbox: the app's own keyring file), replacing the item the
+ * account had.  libsecret copies @record into non-pageable memory.
  */
 void
 orgdesk_token_store_save_async (OrgdeskTokenStore   *self,
@@ -712,8 +745,9 @@ orgdesk_token_store_load_async (OrgdeskTokenStore   *self,
  * @subject: (out) (optional) (transfer full): the account's `sub`
  * @error: return location for a #GError
  *
- * Returns: (transfer full) (nullable): the record, or %NULL with no error when no
- *   account is stored
+ * Returns: (transfer full) (nullable): the record, to free with
+ *   orgdesk_secret_free() (it holds the refresh token), or %NULL with no error when
+ *   no account is stored
  */
 char *
 orgdesk_token_store_load_finish (OrgdeskTokenStore  *self,

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OrgdeskTokenStore, orgdesk_token_store, ORGDESK, TOKEN_STORE, GObject)
 
-/* One Secret Service item per account, holding the account record as one JSON string.
+/* One keyring item per account, holding the account record as one JSON string.
  * The record is opaque here; the session layer writes and reads it. */
 OrgdeskTokenStore *orgdesk_token_store_new           (const char          *endpoint,
                                                       const char          *client_id);

@@ -24,7 +24,10 @@
  * and user the connection string names (libpq's defaults filled in), so
  *   secret-tool store --label='Orgdesk database' xdg:schema io.github.orgdesk.Orgdesk.Database \
  *     host 127.0.0.1 port 5432 dbname orgdesk user orgdesk_app
- * stores one by hand.  The password itself is never logged.
+ * stores one by hand.  The password itself is never logged; libsecret keeps it in
+ * non-pageable memory that orgdesk_database_secret_free() wipes.  The calls are
+ * libsecret's backend-neutral password API: gnome-keyring outside a sandbox, the
+ * app's own encrypted keyring file (keyed by the Secret portal) inside Flatpak.
  */
 
 /* Short: a connection attempt waits for the lookup, and a keyring that waits for
@@ -279,6 +282,10 @@ start_call (CallKind             kind,
       return;
     }
 
+  /* The Secret Service records the schema name itself; libsecret's file backend
+   * only stores the attributes it is given. */
+  g_hash_table_insert (attributes, (char *) "xdg:schema", g_strdup (ORGDESK_DATABASE_SECRET_SCHEMA));
+
   call_cancellable = orgdesk_keyring_call_get_cancellable (call->keyring_call);
   switch (kind)
     {
@@ -415,7 +422,8 @@ orgdesk_database_secret_clear_finish (GAsyncResult  *result,
  * orgdesk_database_secret_free:
  * @password: (nullable): a password from orgdesk_database_secret_lookup_finish()
  *
- * Clears and frees @password.
+ * Wipes and frees @password (libsecret's secret_password_free(); not
+ * orgdesk_secret_free(), as the password is in libsecret's secure memory).
  */
 void
 orgdesk_database_secret_free (char *password)
