@@ -21,6 +21,8 @@ packages=(
   desktop-file-utils appstream flatpak-builder
   # services and test tools
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
+  # the keyring as Flatpak's sandbox sees it (tests/keyring-sandbox.sh)
+  bubblewrap xdg-dbus-proxy xdg-desktop-portal
   postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer
   chromium imagemagick python3 curl
 )
