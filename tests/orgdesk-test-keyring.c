@@ -173,6 +173,26 @@ orgdesk_test_keyring_cut_session_bus (void)
   g_unsetenv ("DISPLAY");
 }
 
+gboolean
+orgdesk_test_keyring_run_without_session_bus (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return FALSE;
+    }
+
+  orgdesk_test_keyring_cut_session_bus ();
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_null (bus);
+
+  return TRUE;
+}
+
 void
 orgdesk_test_keyring_reload (void)
 {

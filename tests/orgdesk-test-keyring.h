@@ -37,6 +37,11 @@ int                orgdesk_test_keyring_count_secret_service_items (GHashTable *
 /* In a subprocess: from here on there is no session bus to talk to at all. */
 void               orgdesk_test_keyring_cut_session_bus (void);
 
+/* For a test that runs without a session bus: in the parent, runs the test in a
+ * subprocess, asserts it passed and returns %FALSE; in that subprocess, cuts the
+ * bus, checks it is gone and returns %TRUE (go on with the test). */
+gboolean           orgdesk_test_keyring_run_without_session_bus (void);
+
 /* Makes libsecret read its keyring file again, as an app started afterwards would. */
 void               orgdesk_test_keyring_reload (void);
 

@@ -463,21 +463,11 @@ test_file_not_in_secret_service (void)
 static void
 test_file_no_session_bus (void)
 {
-  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
   char *found;
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  orgdesk_test_keyring_cut_session_bus ();
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_null (bus);
-  g_clear_error (&error);
+  if (!orgdesk_test_keyring_run_without_session_bus ())
+    return;
 
   store (FILE_CHECK_CONNINFO, "first-password");
   store (FILE_CHECK_CONNINFO, "second-password");

@@ -883,20 +883,10 @@ test_file_no_session_bus (void)
 {
   g_autofree char *endpoint = NULL;
   g_autoptr(OrgdeskTokenStore) store = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  orgdesk_test_keyring_cut_session_bus ();
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_null (bus);
-  g_clear_error (&error);
+  if (!orgdesk_test_keyring_run_without_session_bus ())
+    return;
 
   endpoint = unique_endpoint ();
   store = orgdesk_token_store_new (endpoint, test_client_id);
