@@ -157,6 +157,15 @@ sign_in (OrgdeskSession *session,
   g_assert_cmpint (orgdesk_session_get_state (session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
 }
 
+/* Alice, signed in with Acme active and its database token at hand. */
+static void
+sign_in_alice_to_acme (OrgdeskSession *session)
+{
+  orgdesk_session_set_preferred_organization_id (session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
+  sign_in (session, "alice");
+  orgdesk_test_wait_for_condition (has_database_token, session, 30);
+}
+
 static gboolean
 resume (OrgdeskSession  *session,
         GError         **error)
@@ -378,9 +387,7 @@ test_sign_out_during_refresh (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
-  sign_in (fixture->session, "alice");
-  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  sign_in_alice_to_acme (fixture->session);
   client = g_object_ref (orgdesk_session_get_client (fixture->session));
   grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
   refresh_token = current_refresh_token (grant);
@@ -504,9 +511,7 @@ test_sign_out_during_token_request (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
-  sign_in (fixture->session, "alice");
-  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  sign_in_alice_to_acme (fixture->session);
   grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
 
   g_assert_true (orgdesk_session_set_active_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 1, NULL)));
@@ -571,9 +576,7 @@ test_refresh_timeout_keeps_session (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
-  sign_in (fixture->session, "alice");
-  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  sign_in_alice_to_acme (fixture->session);
   /* Longer than the 3 s reuse window, shorter than the hold. */
   orgdesk_logto_client_set_timeout (orgdesk_session_get_client (fixture->session), 4);
 
@@ -606,9 +609,7 @@ test_refresh_dropped_is_retried (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
-  sign_in (fixture->session, "alice");
-  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  sign_in_alice_to_acme (fixture->session);
   before = current_refresh_token (orgdesk_session_get_grant (fixture->session));
 
   hold = hold_next_token_response (orgdesk_session_get_grant (fixture->session), 0, TRUE);
@@ -734,9 +735,7 @@ test_grant_revoked_elsewhere (Fixture       *fixture,
   if (fixture->session == NULL)
     return;
 
-  orgdesk_session_set_preferred_organization_id (fixture->session, orgdesk_test_fixture_organization_of ("alice", 0, NULL));
-  sign_in (fixture->session, "alice");
-  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  sign_in_alice_to_acme (fixture->session);
   client = g_object_ref (orgdesk_session_get_client (fixture->session));
 
   /* Someone ends the grant (an admin, another device's sign-out). */
