@@ -1065,6 +1065,52 @@ test_host_name (Fixture       *fixture,
   orgdesk_test_finalize_eventually (g_steal_pointer (&db));
 }
 
+/* libpq connects to hostaddr and verifies the certificate against host: a
+ * remote name at the test server's loopback address needs TLS, which the test
+ * cluster does not offer */
+static void
+test_tls_by_default (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(OrgdeskDatabase) db = NULL;
+  g_autoptr(OrgdeskDatabase) plain_db = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *disabled = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *password = NULL;
+  PQconninfoOption *options;
+  const char *message;
+
+  if (fixture->db == NULL)
+    return;
+
+  options = PQconninfoParse (fixture->uri, NULL);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (strcmp (o->keyword, "password") == 0)
+      password = g_strdup (o->val);
+  PQconninfoFree (options);
+  g_assert_nonnull (password);
+
+  g_unsetenv ("PGSSLMODE");
+  g_unsetenv ("PGSERVICE");
+  conninfo = conninfo_with (fixture->uri, "host", "db.example.test", "hostaddr", "127.0.0.1",
+                            "sslmode", NULL, NULL);
+  db = orgdesk_database_new (conninfo);
+  assert_connect_fails (db, password);
+  message = orgdesk_database_get_last_error (db)->message;
+  g_assert_nonnull (strstr (message, "SSL"));
+
+  /* An sslmode in the string is kept */
+  disabled = conninfo_with (fixture->uri, "host", "db.example.test", "hostaddr", "127.0.0.1",
+                            "sslmode", "disable", NULL);
+  plain_db = orgdesk_database_new (disabled);
+  one = run_value (plain_db, "SELECT 1");
+  g_assert_cmpstr (one, ==, "1");
+
+  orgdesk_test_finalize_eventually (g_steal_pointer (&db));
+  orgdesk_test_finalize_eventually (g_steal_pointer (&plain_db));
+}
+
 /* Connection parameters, no server needed */
 
 static const char *
@@ -1162,6 +1208,146 @@ test_conninfo_resolve (void)
   g_assert_cmpint (_orgdesk_conninfo_get_connect_timeout ("host=x connect_timeout=0"), ==, 0);
 }
 
+static void
+assert_default_sslmode (const char *conninfo,
+                        const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  const char *sslmode = "unset";
+
+  g_test_message ("%s", conninfo);
+  g_assert_true (_orgdesk_conninfo_get_default_sslmode (conninfo, &sslmode, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sslmode, ==, expected);
+}
+
+/* The parameters libpq gets (no lookup needed: addresses, or hostaddr) */
+static void
+assert_resolved_sslmode (const char *conninfo,
+                         const char *expected)
+{
+  g_autoptr(OrgdeskConnParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_test_message ("%s", conninfo);
+  params = resolve (conninfo, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (param_value (params, "sslmode"), ==, expected);
+  for (guint i = 0; g_ptr_array_index (params->keywords, i) != NULL; i++)
+    n += strcmp (g_ptr_array_index (params->keywords, i), "sslmode") == 0;
+  g_assert_cmpuint (n, <=, 1);
+}
+
+static void
+assert_sslmode_error (const char *conninfo,
+                      const char *in_message,
+                      const char *secret)
+{
+  g_autoptr(OrgdeskConnParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) resolve_error = NULL;
+  const char *sslmode = "unset";
+
+  g_test_message ("%s", conninfo);
+  g_assert_false (_orgdesk_conninfo_get_default_sslmode (conninfo, &sslmode, &error));
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_CONNECTION);
+  g_assert_null (sslmode);
+  g_assert_nonnull (strstr (error->message, in_message));
+  if (secret != NULL)
+    g_assert_null (strstr (error->message, secret));
+
+  /* And no parameters at all */
+  params = resolve (conninfo, NULL, &resolve_error);
+  g_assert_null (params);
+  g_assert_error (resolve_error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_CONNECTION);
+  g_assert_cmpstr (resolve_error->message, ==, error->message);
+}
+
+static void
+test_conninfo_sslmode (void)
+{
+  g_unsetenv ("PGSSLMODE");
+  g_unsetenv ("PGSERVICE");
+  g_unsetenv ("PGHOST");
+  g_unsetenv ("PGHOSTADDR");
+
+  /* Remote: a name, IPv4, IPv6, in both forms */
+  assert_default_sslmode ("host=db.example.com", "verify-full");
+  assert_default_sslmode ("postgresql://orgdesk_app@db.example.com:5432/orgdesk", "verify-full");
+  assert_default_sslmode ("host=localhost.example.com", "verify-full");
+  assert_default_sslmode ("host=127.0.0.1.example.com", "verify-full");
+  assert_resolved_sslmode ("host=192.0.2.10 dbname=orgdesk", "verify-full");
+  assert_resolved_sslmode ("postgresql://u@192.0.2.10:5432/orgdesk", "verify-full");
+  assert_resolved_sslmode ("host=2001:db8::1", "verify-full");
+  assert_resolved_sslmode ("postgresql://u@[2001:db8::1]:5432/orgdesk", "verify-full");
+  assert_resolved_sslmode ("host=::ffff:127.0.0.1", "verify-full");
+  assert_resolved_sslmode ("host=0.0.0.0", "verify-full");
+
+  /* Loopback and Unix sockets: libpq's default */
+  assert_resolved_sslmode ("host=127.0.0.1", NULL);
+  assert_resolved_sslmode ("host=127.45.6.7 port=5", NULL);
+  assert_resolved_sslmode ("postgresql://u:pw@127.0.0.1:5/db", NULL);
+  assert_resolved_sslmode ("host=::1", NULL);
+  assert_resolved_sslmode ("postgresql://u@[::1]:5432/db", NULL);
+  assert_default_sslmode ("host=localhost", NULL);
+  assert_default_sslmode ("host=LocalHost", NULL);
+  assert_default_sslmode ("postgresql://u@localhost/db", NULL);
+  assert_resolved_sslmode ("host=/var/run/postgresql", NULL);
+  assert_resolved_sslmode ("host=@orgdesk-abstract", NULL);
+  assert_resolved_sslmode ("postgresql://%2Fvar%2Frun%2Fpostgresql/db", NULL);
+  assert_resolved_sslmode ("postgresql:///db", NULL);
+  assert_resolved_sslmode ("dbname=orgdesk", NULL);
+  assert_resolved_sslmode ("", NULL);
+  assert_resolved_sslmode ("hostaddr=127.0.0.1", NULL);
+  assert_resolved_sslmode ("host=/tmp hostaddr=127.0.0.1", NULL);
+
+  /* Several hosts: verify-full unless every one is local */
+  assert_default_sslmode ("host=localhost,db.example.com", "verify-full");
+  assert_resolved_sslmode ("host=127.0.0.1,192.0.2.10 port=5,6", "verify-full");
+  assert_resolved_sslmode ("postgresql://u@127.0.0.1:5,[2001:db8::1]:6/db", "verify-full");
+  assert_default_sslmode ("host=localhost,127.0.0.2,/tmp,::1,,@a", NULL);
+  assert_resolved_sslmode ("postgresql://u@127.0.0.1:5,[::1]:6/db", NULL);
+
+  /* hostaddr is where libpq connects, host what it verifies: both must be local */
+  assert_resolved_sslmode ("host=db.example.test hostaddr=127.0.0.1", "verify-full");
+  assert_resolved_sslmode ("postgresql://u@127.0.0.1:5/db?host=db.example.test&hostaddr=127.0.0.1", "verify-full");
+  assert_resolved_sslmode ("host=localhost hostaddr=192.0.2.10", "verify-full");
+  assert_resolved_sslmode ("hostaddr=192.0.2.10", "verify-full");
+  assert_resolved_sslmode ("host=localhost,localhost hostaddr=127.0.0.1,2001:db8::1", "verify-full");
+  assert_resolved_sslmode ("host=localhost,/tmp hostaddr=127.0.0.1,::1", NULL);
+
+  /* An sslmode in the string is kept, whatever the host */
+  assert_default_sslmode ("host=db.example.com sslmode=disable", NULL);
+  assert_resolved_sslmode ("host=192.0.2.10 sslmode=disable", "disable");
+  assert_resolved_sslmode ("postgresql://u@192.0.2.10/db?sslmode=require", "require");
+  assert_resolved_sslmode ("host=127.0.0.1 sslmode=verify-ca", "verify-ca");
+
+  /* So is PGSSLMODE (libpq reads it when the string names none), and a service file's say */
+  g_setenv ("PGSSLMODE", "disable", TRUE);
+  assert_resolved_sslmode ("host=192.0.2.10", NULL);
+  g_unsetenv ("PGSSLMODE");
+  assert_resolved_sslmode ("service=orgdesk host=192.0.2.10", NULL);
+  g_setenv ("PGSERVICE", "orgdesk", TRUE);
+  assert_resolved_sslmode ("host=192.0.2.10", NULL);
+  g_unsetenv ("PGSERVICE");
+
+  /* The host from PGHOST/PGHOSTADDR when the string names none, as libpq does */
+  g_setenv ("PGHOST", "192.0.2.10", TRUE);
+  assert_resolved_sslmode ("dbname=orgdesk", "verify-full");
+  assert_resolved_sslmode ("host=127.0.0.1", NULL);
+  g_unsetenv ("PGHOST");
+  g_setenv ("PGHOSTADDR", "192.0.2.10", TRUE);
+  assert_resolved_sslmode ("dbname=orgdesk", "verify-full");
+  g_unsetenv ("PGHOSTADDR");
+
+  /* Invalid or inconsistent: an error, and no parameters */
+  assert_sslmode_error ("postgresql://user:sekrit%zz@db.example.com/db", "not valid", "sekrit");
+  assert_sslmode_error ("host='db.example.com password=sekrit", "not valid", "sekrit");
+  assert_sslmode_error ("host=db.example.com nonsense=1", "not valid", NULL);
+  assert_sslmode_error ("host=a,b,c hostaddr=127.0.0.1,127.0.0.2", "3 hosts but 2 host addresses", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1188,10 +1374,12 @@ main (int   argc,
   ADD ("connect-timeout", test_connect_timeout);
   ADD ("invalid-conninfo", test_invalid_conninfo);
   ADD ("host-name", test_host_name);
+  ADD ("tls-by-default", test_tls_by_default);
 
 #undef ADD
 
   g_test_add_func ("/orgdesk/data/database/conninfo/resolve", test_conninfo_resolve);
+  g_test_add_func ("/orgdesk/data/database/conninfo/sslmode", test_conninfo_sslmode);
 
   return g_test_run ();
 }

@@ -78,12 +78,149 @@ parse_conninfo (const char  *conninfo,
   return options;
 }
 
+/* TLS by default: passwords and tokens travel over the connection. */
+
+static gboolean
+host_is_local (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  /* Empty means the default (a Unix socket); '/' and '@' name Unix sockets */
+  if (host[0] == '\0' || host[0] == '/' || host[0] == '@')
+    return TRUE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static gboolean
+hostaddr_is_local (const char *hostaddr)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (hostaddr[0] == '\0')
+    return TRUE;
+
+  address = g_inet_address_new_from_string (hostaddr);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* The host list as libpq's connectOptions2() makes it: as many entries as
+ * hostaddr has, else as host has, else one; each entry is local only when both
+ * the name (which libpq verifies the certificate against) and the address (which
+ * it connects to) are. */
+static gboolean
+default_sslmode_for_options (const PQconninfoOption  *options,
+                             const char             **sslmode,
+                             GError                 **error)
+{
+  g_auto(GStrv) hosts = NULL;
+  g_auto(GStrv) addrs = NULL;
+  const char *host;
+  const char *hostaddr;
+  guint n_hosts = 0;
+  guint n_addrs = 0;
+  guint n;
+
+  *sslmode = NULL;
+
+  /* Chosen by the user: in the string, in the environment (libpq reads
+   * PGSSLMODE only when the string has none), or in a service file we do not
+   * read (it may set sslmode, which a value of ours would override) */
+  if (option_value (options, "sslmode") != NULL || g_getenv ("PGSSLMODE") != NULL)
+    return TRUE;
+  if (option_value (options, "service") != NULL || g_getenv ("PGSERVICE") != NULL)
+    return TRUE;
+
+  host = option_value (options, "host");
+  hostaddr = option_value (options, "hostaddr");
+  if (host == NULL)
+    host = g_getenv ("PGHOST");
+  if (hostaddr == NULL)
+    hostaddr = g_getenv ("PGHOSTADDR");
+
+  if (host != NULL && host[0] != '\0')
+    {
+      hosts = g_strsplit (host, ",", -1);
+      n_hosts = g_strv_length (hosts);
+    }
+  if (hostaddr != NULL && hostaddr[0] != '\0')
+    {
+      addrs = g_strsplit (hostaddr, ",", -1);
+      n_addrs = g_strv_length (addrs);
+    }
+
+  if (n_hosts > 0 && n_addrs > 0 && n_hosts != n_addrs)
+    {
+      g_autofree char *message = g_strdup_printf ("The database connection string names %u hosts "
+                                                  "but %u host addresses", n_hosts, n_addrs);
+
+      g_propagate_error (error, orgdesk_database_error_new (ORGDESK_DATABASE_ERROR_CONNECTION, NULL, -1,
+                                                            message));
+      return FALSE;
+    }
+
+  n = MAX (MAX (n_hosts, n_addrs), 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = n_hosts > 0 ? hosts[i] : "";
+      const char *addr = n_addrs > 0 ? addrs[i] : "";
+
+      if (!host_is_local (name) || !hostaddr_is_local (addr))
+        {
+          *sslmode = "verify-full";
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * _orgdesk_conninfo_get_default_sslmode:
+ * @conninfo: a libpq connection string or URI
+ * @sslmode: (out) (nullable): the sslmode Orgdesk adds to @conninfo, or %NULL
+ *   when it adds none and libpq's own default (`prefer`) applies
+ * @error: the reason @conninfo cannot be used
+ *
+ * `verify-full` unless @conninfo (or `PGSSLMODE`) names an sslmode, a `service`
+ * is named (its file may), or every host is a Unix socket or loopback
+ * (`localhost`, 127.0.0.0/8, ::1) both by name and by address.
+ *
+ * Returns: %FALSE with @error set when @conninfo is not valid
+ */
+gboolean
+_orgdesk_conninfo_get_default_sslmode (const char  *conninfo,
+                                       const char **sslmode,
+                                       GError     **error)
+{
+  PQconninfoOption *options;
+  gboolean ok;
+
+  g_return_val_if_fail (conninfo != NULL, FALSE);
+  g_return_val_if_fail (sslmode != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *sslmode = NULL;
+  options = parse_conninfo (conninfo, error);
+  if (options == NULL)
+    return FALSE;
+
+  ok = default_sslmode_for_options (options, sslmode, error);
+  PQconninfoFree (options);
+
+  return ok;
+}
+
 /* Resolving host names: libpq would resolve them blocking unless it gets addresses. */
 
 typedef struct
 {
   PQconninfoOption *options;
   char             *password;
+  const char       *sslmode;     /* static, or NULL */
   char            **hosts;
   char            **ports;       /* one port for all hosts, one per host, or NULL */
   guint             next;
@@ -157,10 +294,11 @@ params_add (OrgdeskConnParams *params,
 }
 
 /* @options with the host names replaced by what was resolved (@res, or NULL when
- * nothing needed a lookup), the password, and our defaults */
+ * nothing needed a lookup), the password, @sslmode when not NULL, and our defaults */
 static OrgdeskConnParams *
 build_params (const PQconninfoOption *options,
               const char             *password,
+              const char             *sslmode,
               Resolution             *res)
 {
   OrgdeskConnParams *params = g_new0 (OrgdeskConnParams, 1);
@@ -202,6 +340,8 @@ build_params (const PQconninfoOption *options,
       if (replace_ports)
         params_add (params, "port", ports);
     }
+  if (sslmode != NULL)
+    params_add (params, "sslmode", sslmode);
   if (password != NULL)
     params_add (params, "password", password);
 
@@ -276,7 +416,7 @@ resolve_next (GTask *task)
     g_task_return_error (task, orgdesk_database_error_new (ORGDESK_DATABASE_ERROR_CONNECTION, NULL, -1,
                                                            res->first_error));
   else
-    g_task_return_pointer (task, build_params (res->options, res->password, res),
+    g_task_return_pointer (task, build_params (res->options, res->password, res->sslmode, res),
                            (GDestroyNotify) _orgdesk_conn_params_free);
   g_object_unref (task);
 }
@@ -292,6 +432,7 @@ resolve_next (GTask *task)
  * Parses @conninfo and resolves its host names (and PGHOST's) with #GResolver,
  * so that PQconnectStartParams() gets addresses and never blocks on DNS.  A
  * `service` file's host names are not seen and would still be resolved by libpq.
+ * Adds `sslmode=verify-full` where _orgdesk_conninfo_get_default_sslmode() says so.
  */
 void
 _orgdesk_conn_params_resolve_async (const char          *conninfo,
@@ -307,6 +448,7 @@ _orgdesk_conn_params_resolve_async (const char          *conninfo,
   const char *host;
   const char *port;
   Resolution *res;
+  const char *sslmode;
   gboolean lookup = FALSE;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -315,6 +457,13 @@ _orgdesk_conn_params_resolve_async (const char          *conninfo,
   options = parse_conninfo (conninfo, &error);
   if (options == NULL)
     {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!default_sslmode_for_options (options, &sslmode, &error))
+    {
+      PQconninfoFree (options);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -335,7 +484,7 @@ _orgdesk_conn_params_resolve_async (const char          *conninfo,
 
   if (!lookup)
     {
-      g_task_return_pointer (task, build_params (options, password, NULL),
+      g_task_return_pointer (task, build_params (options, password, sslmode, NULL),
                              (GDestroyNotify) _orgdesk_conn_params_free);
       PQconninfoFree (options);
       return;
@@ -344,6 +493,7 @@ _orgdesk_conn_params_resolve_async (const char          *conninfo,
   res = g_new0 (Resolution, 1);
   res->options = options;
   res->password = g_strdup (password);
+  res->sslmode = sslmode;
   res->hosts = g_steal_pointer (&hosts);
   res->ports = port != NULL && *port != '\0' ? g_strsplit (port, ",", -1) : NULL;
   res->out_hosts = g_ptr_array_new_with_free_func (g_free);

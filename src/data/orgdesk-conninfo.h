@@ -33,5 +33,8 @@ OrgdeskConnParams *_orgdesk_conn_params_resolve_finish (GAsyncResult        *res
 
 int                _orgdesk_conninfo_get_connect_timeout (const char        *conninfo);
 char              *_orgdesk_conninfo_describe          (const char          *conninfo);
+gboolean           _orgdesk_conninfo_get_default_sslmode (const char        *conninfo,
+                                                          const char       **sslmode,
+                                                          GError           **error);
 
 G_END_DECLS
