@@ -22,7 +22,7 @@
 #define SELECT_COMMENTS_SQL \
   "SELECT " ORGDESK_COMMENT_COLUMNS \
   " FROM orgdesk.comments c LEFT JOIN orgdesk.users u ON u.id = c.author_id" \
-  " WHERE c.logto_organization_id = $1 AND c.post_id = $2::uuid" \
+  " WHERE c.logto_organization_id = $1 AND c.post_id = $2::pg_catalog.uuid" \
   " ORDER BY c.created_at, c.id LIMIT " G_STRINGIFY (ORGDESK_COMMENT_REPOSITORY_MAX_COMMENTS)
 
 /* Writes name the row by $2 (the post for an insert, the comment for an update),
@@ -35,7 +35,7 @@
  * same post) instead of adding a second one. */
 #define INSERT_COMMENT_SQL \
   "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, id, post_id, author_id, body)" \
-  "  VALUES ($1, $4::uuid, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
+  "  VALUES ($1, $4::pg_catalog.uuid, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
   "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET body = excluded.body" \
   "    WHERE comments.post_id = excluded.post_id" \
   "  RETURNING *)" COMMENT_FROM_RETURNED
@@ -43,10 +43,10 @@
 /* The author and created_at stay; the database's trigger sets updated_at. */
 #define UPDATE_COMMENT_SQL \
   "WITH c AS (UPDATE orgdesk.comments SET body = $3" \
-  "  WHERE logto_organization_id = $1 AND id = $2::uuid RETURNING *)" COMMENT_FROM_RETURNED
+  "  WHERE logto_organization_id = $1 AND id = $2::pg_catalog.uuid RETURNING *)" COMMENT_FROM_RETURNED
 
 #define DELETE_COMMENT_SQL \
-  "DELETE FROM orgdesk.comments WHERE logto_organization_id = $1 AND id = $2::uuid"
+  "DELETE FROM orgdesk.comments WHERE logto_organization_id = $1 AND id = $2::pg_catalog.uuid"
 
 struct _OrgdeskCommentRepository
 {

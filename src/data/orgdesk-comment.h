@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (OrgdeskComment, orgdesk_comment, ORGDESK, COMMENT, GObject
 
 /* The columns every comment query selects, in this order (c: comments, u: users). */
 #define ORGDESK_COMMENT_COLUMNS \
-  "c.id::text, c.body, " ORGDESK_SQL_ISO_TIMESTAMP ("c.created_at") ", " \
+  "c.id::pg_catalog.text, c.body, " ORGDESK_SQL_ISO_TIMESTAMP ("c.created_at") ", " \
   "coalesce (u.name, u.email, '')"
 
 OrgdeskComment *orgdesk_comment_new_from_result (OrgdeskQueryResult *result,

@@ -28,7 +28,7 @@
  * the first attempt made and gives it the latest text, instead of a duplicate. */
 #define INSERT_POST_SQL \
   "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, id, author_id, title, body)" \
-  "  VALUES ($1, $2::uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3, $4)" \
+  "  VALUES ($1, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3, $4)" \
   "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET title = excluded.title, body = excluded.body" \
   "  RETURNING *)" \
   " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED
@@ -36,15 +36,15 @@
 #define SELECT_POST_SQL \
   "SELECT " ORGDESK_POST_COLUMNS \
   " FROM orgdesk.posts p LEFT JOIN orgdesk.users u ON u.id = p.author_id" \
-  " WHERE p.logto_organization_id = $1 AND p.id = $2::uuid"
+  " WHERE p.logto_organization_id = $1 AND p.id = $2::pg_catalog.uuid"
 
 #define UPDATE_POST_SQL \
   "WITH p AS (UPDATE orgdesk.posts SET title = $3, body = $4" \
-  "  WHERE logto_organization_id = $1 AND id = $2::uuid RETURNING *)" \
+  "  WHERE logto_organization_id = $1 AND id = $2::pg_catalog.uuid RETURNING *)" \
   " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED
 
 #define DELETE_POST_SQL \
-  "DELETE FROM orgdesk.posts WHERE logto_organization_id = $1 AND id = $2::uuid"
+  "DELETE FROM orgdesk.posts WHERE logto_organization_id = $1 AND id = $2::pg_catalog.uuid"
 
 struct _OrgdeskPostRepository
 {

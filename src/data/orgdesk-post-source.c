@@ -35,9 +35,9 @@ typedef struct
 } SortOrder;
 
 static const SortOrder sort_orders[] = {
-  [ORGDESK_POST_SORT_NEWEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, TRUE, orgdesk_post_get_created_key },
-  [ORGDESK_POST_SORT_OLDEST] = { { "created_at", "id" }, { "timestamptz", "uuid" }, FALSE, orgdesk_post_get_created_key },
-  [ORGDESK_POST_SORT_TITLE] = { { "title", "id" }, { "text", "uuid" }, FALSE, orgdesk_post_get_title },
+  [ORGDESK_POST_SORT_NEWEST] = { { "created_at", "id" }, { "pg_catalog.timestamptz", "pg_catalog.uuid" }, TRUE, orgdesk_post_get_created_key },
+  [ORGDESK_POST_SORT_OLDEST] = { { "created_at", "id" }, { "pg_catalog.timestamptz", "pg_catalog.uuid" }, FALSE, orgdesk_post_get_created_key },
+  [ORGDESK_POST_SORT_TITLE] = { { "title", "id" }, { "pg_catalog.text", "pg_catalog.uuid" }, FALSE, orgdesk_post_get_title },
 };
 
 struct _OrgdeskPostSource
@@ -110,8 +110,8 @@ append_search (Statement  *statement,
   if (search == 0)
     return;
 
-  g_string_append_printf (statement->sql, " AND (strpos (lower (%s.title), lower ($%u)) > 0"
-                                          " OR strpos (lower (%s.body), lower ($%u)) > 0)",
+  g_string_append_printf (statement->sql, " AND (pg_catalog.strpos (pg_catalog.lower (%s.title), pg_catalog.lower ($%u)) > 0"
+                                          " OR pg_catalog.strpos (pg_catalog.lower (%s.body), pg_catalog.lower ($%u)) > 0)",
                           alias, search, alias, search);
 }
 
@@ -146,9 +146,9 @@ new_count_query (OrgdeskPostSource *self)
 
   if (self->search == NULL)
     statement_init (&statement, "SELECT coalesce ((SELECT posts FROM orgdesk.organization_post_counts"
-                                "                  WHERE logto_organization_id = $1), 0)::text");
+                                "                  WHERE logto_organization_id = $1), 0)::pg_catalog.text");
   else
-    statement_init (&statement, "SELECT count (*)::text FROM orgdesk.posts p WHERE p.logto_organization_id = $1");
+    statement_init (&statement, "SELECT pg_catalog.count (*)::pg_catalog.text FROM orgdesk.posts p WHERE p.logto_organization_id = $1");
   append_search (&statement, "p", bind_search (self, &statement));
 
   return statement_finish (&statement, self->scope);

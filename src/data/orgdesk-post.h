@@ -18,11 +18,11 @@ G_DECLARE_FINAL_TYPE (OrgdeskPost, orgdesk_post, ORGDESK, POST, GObject)
 
 /* The columns every post query selects, in this order, for new_from_result(). */
 #define ORGDESK_POST_COLUMNS \
-  "p.id::text, p.title, p.body, " ORGDESK_SQL_ISO_TIMESTAMP ("p.created_at") ", " \
+  "p.id::pg_catalog.text, p.title, p.body, " ORGDESK_SQL_ISO_TIMESTAMP ("p.created_at") ", " \
   ORGDESK_SQL_ISO_TIMESTAMP ("p.updated_at") ", " \
   "coalesce (u.name, u.email, ''), " \
-  "(SELECT count (*) FROM orgdesk.comments c " \
-  "  WHERE c.logto_organization_id = p.logto_organization_id AND c.post_id = p.id)::text"
+  "(SELECT pg_catalog.count (*) FROM orgdesk.comments c " \
+  "  WHERE c.logto_organization_id = p.logto_organization_id AND c.post_id = p.id)::pg_catalog.text"
 
 OrgdeskPost *orgdesk_post_new_from_result  (OrgdeskQueryResult *result,
                                             guint               row);

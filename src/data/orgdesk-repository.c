@@ -336,7 +336,7 @@ on_deleted_cb (GObject      *source,
  * _orgdesk_repository_delete_async:
  * @self: a repository
  * @source_tag: the public function
- * @sql: "DELETE … WHERE logto_organization_id = $1 AND id = $2::uuid"
+ * @sql: "DELETE … WHERE logto_organization_id = $1 AND id = $2::pg_catalog.uuid"
  * @id: the row's id
  * @not_found_message: the translated error when no row of the active organization
  *   has that id

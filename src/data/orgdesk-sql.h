@@ -10,4 +10,4 @@
 /* A timestamptz as ISO 8601 in UTC, to the microsecond, whatever the server's
  * DateStyle: GDateTime parses it, and it is exact enough to be a page key. */
 #define ORGDESK_SQL_ISO_TIMESTAMP(column) \
-  "to_char (" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  "pg_catalog.to_char (" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"

@@ -92,7 +92,8 @@ superuser ()
 cleanup ()
 {
   superuser -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" \
-            -c "DROP DATABASE IF EXISTS $scratch_su WITH (FORCE)" >/dev/null 2>&1
+            -c "DROP DATABASE IF EXISTS $scratch_su WITH (FORCE)" \
+            -c "DROP DATABASE IF EXISTS orgdesk_admin_test_legacy_$$ WITH (FORCE)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -189,6 +190,34 @@ is "$(psql -X -q -t -A -d "${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$upgrade" -c "B
    "Bob Example" "and still names the authors of the existing posts"
 rm -rf "$only_first"
 superuser -c "DROP DATABASE $upgrade WITH (FORCE)"
+
+# A database whose public schema still lets everyone create (one upgraded
+# from PostgreSQL 14 or older, or made from such a template): after migrate
+# the app role can plant nothing there that would shadow a built-in (0005).
+legacy=orgdesk_admin_test_legacy_$$
+legacy_app_uri=${ORGDESK_TEST_DATABASE_URI%/orgdesk}/$legacy
+legacy_su_uri=${ORGDESK_TEST_DATABASE_SUPERUSER_URI/\/orgdesk\?//$legacy?}
+superuser -c "CREATE DATABASE $legacy OWNER orgdesk_owner"
+superuser -d "$legacy_su_uri" -c "GRANT CREATE ON SCHEMA public TO PUBLIC"
+out=$(migrate --database "${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$legacy"); rc=$?
+is "$rc" 0 "a database whose public schema grants CREATE to PUBLIC migrates"
+diag "$out"
+out=$(psql -X -q -t -A -v VERBOSITY=sqlstate -d "$legacy_app_uri" \
+        -c "CREATE FUNCTION public.lower (text) RETURNS text LANGUAGE sql RETURN 'x'" 2>&1)
+is "$out" "ERROR:  42501" "after it the app role cannot create public.lower (text)"
+out=$(psql -X -q -t -A -v VERBOSITY=sqlstate -d "$legacy_app_uri" -c "CREATE TABLE public.x (i int)" 2>&1)
+is "$out" "ERROR:  42501" "nor a table in public"
+
+# The same where public belongs to a role orgdesk_owner cannot speak for:
+# migrate cannot revoke, so it refuses to finish and names the schema.
+superuser -c "DROP DATABASE $legacy WITH (FORCE)" -c "CREATE DATABASE $legacy OWNER orgdesk_owner"
+superuser -d "$legacy_su_uri" -c "ALTER SCHEMA public OWNER TO CURRENT_USER" \
+          -c "GRANT CREATE ON SCHEMA public TO PUBLIC"
+out=$(migrate --database "${ORGDESK_TEST_DATABASE_OWNER_URI%/orgdesk}/$legacy"); rc=$?
+ok "where it cannot revoke CREATE on public, migrate fails" test "$rc" -ne 0
+ok "naming the schema" grep -q "orgdesk_app can create objects in schema public" <<< "$out"
+diag "$out"
+superuser -c "DROP DATABASE $legacy WITH (FORCE)"
 
 # --- what the app role may do, logged in as itself ---------------------------
 out=$(psql -X -q -t -A -d "$app_uri" -c "SET ROLE orgdesk_owner" 2>&1)
