@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-json.h"
 #include "orgdesk-logto-client.h"
 #include "orgdesk-oidc-configuration.h"
 #include "orgdesk-organization.h"
@@ -549,11 +550,44 @@ discover_against (HostileServer *hostile)
   return error;
 }
 
+/* Nesting is counted outside strings only, and up to ORGDESK_JSON_MAX_DEPTH. */
+static void
+test_json_depth (void)
+{
+  g_autoptr(GString) nested = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) in_string = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < ORGDESK_JSON_MAX_DEPTH; i++)
+    g_string_append (nested, i == 0 ? "{\"a\":" : "[");
+  for (guint i = 1; i < ORGDESK_JSON_MAX_DEPTH; i++)
+    g_string_append_c (nested, ']');
+  g_string_append_c (nested, '}');
+  g_assert_true (orgdesk_json_parser_load (parser, nested->str, -1, &error));
+  g_assert_no_error (error);
+
+  /* One level more is refused, whatever follows. */
+  g_string_insert (nested, 5, "[");
+  g_string_insert (nested, nested->len - 1, "]");
+  g_assert_false (orgdesk_json_parser_load (parser, nested->str, -1, &error));
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+  g_assert_null (orgdesk_json_parse_object (nested->str, -1));
+
+  /* Brackets inside strings (and escaped quotes) are text, not nesting. */
+  in_string = orgdesk_json_parse_object ("{\"name\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ \\\" {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\"}", -1);
+  g_assert_nonnull (in_string);
+}
+
 static void
 test_hostile_discovery (void)
 {
+  /* 200,000 levels of "[": json-glib alone recurses past the stack on it. */
+  g_autofree char *deep = g_strnfill (200 * 1000, '[');
+  g_autofree char *deep_document = g_strconcat ("{\"issuer\":", deep, NULL);
   struct { const char *body; guint status; gsize padding; } cases[] = {
     { "{\"issuer\":\"http://127.0.0.1:1/oidc\"", 200, 0 },   /* truncated */
+    { deep_document, 200, 0 },                                /* nested too deep */
     { "{}", 500, 0 },                                         /* a 500 */
     { "<html>Bad gateway</html>", 502, 0 },
     { "[]", 200, 0 },
@@ -895,6 +929,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/discovery/bad", test_discovery_bad);
   g_test_add_func ("/orgdesk/responses/discovery/uri-acceptable", test_uri_acceptable);
   g_test_add_func ("/orgdesk/responses/discovery/hostile-server", test_hostile_discovery);
+  g_test_add_func ("/orgdesk/responses/json-depth", test_json_depth);
   g_test_add_func ("/orgdesk/responses/token-endpoint/answers", test_token_endpoint_answers);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/refused", GINT_TO_POINTER (FALSE), test_token_endpoint_unreachable);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/not-tls", GINT_TO_POINTER (TRUE), test_token_endpoint_unreachable);

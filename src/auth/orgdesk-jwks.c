@@ -18,6 +18,7 @@
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-base64url.h"
+#include "orgdesk-json.h"
 #include "orgdesk-jwks.h"
 
 /* RSA keys below this size are skipped (RFC 7518 §3.3 requires 2048); above
@@ -547,7 +548,7 @@ parse_document (OrgdeskJwks  *self,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, (gssize) length, &local_error))
+  if (!orgdesk_json_parser_load (parser, json, (gssize) length, &local_error))
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE,
                    "The key set (JWKS) is not valid JSON: %s", local_error->message);

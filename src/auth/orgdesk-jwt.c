@@ -16,6 +16,7 @@
 
 #include "orgdesk-auth-error.h"
 #include "orgdesk-base64url.h"
+#include "orgdesk-json.h"
 #include "orgdesk-jwt.h"
 
 struct _OrgdeskJwt
@@ -58,7 +59,7 @@ parse_json_object (GBytes      *bytes,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
+  if (!orgdesk_json_parser_load (parser, data, (gssize) size, &local_error))
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
                    "The token’s %s is not valid JSON: %s", part, local_error->message);
