@@ -93,6 +93,23 @@ finish_wait (Fixture  *f,
   return orgdesk_loopback_receiver_wait_finish (f->receiver, f->wait_result, error);
 }
 
+/* The wait ended with @domain/@code, handed out no code and closed the listener;
+ * returns the error for further checks. */
+static GError *
+finish_wait_with_error (Fixture *f,
+                        GQuark   domain,
+                        int      code)
+{
+  GError *error = NULL;
+  g_autofree char *received = finish_wait (f, &error);
+
+  g_assert_error (error, domain, code);
+  g_assert_null (received);
+  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+
+  return error;
+}
+
 /* Lets pending events run, then checks that nothing ended the wait. */
 static void
 assert_still_waiting (Fixture *f)
@@ -604,7 +621,6 @@ test_missing_code (Fixture       *f,
 {
   g_autoptr(Response) response = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
 
   start_wait (f, 30);
   response = http_get (f, query);
@@ -613,10 +629,7 @@ test_missing_code (Fixture       *f,
   assert_page_headers (response);
   g_assert_nonnull (strstr (response->body, "Sign-in was not completed"));
 
-  code = finish_wait (f, &error);
-  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_REQUEST);
-  g_assert_null (code);
-  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+  error = finish_wait_with_error (f, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_REQUEST);
 }
 
 static void
@@ -640,7 +653,6 @@ test_access_denied (Fixture       *f,
 {
   g_autoptr(Response) response = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
 
   start_wait (f, 30);
   response = http_get (f, "error=access_denied&error_description=The+user+denied+the+request&state=" STATE);
@@ -649,12 +661,9 @@ test_access_denied (Fixture       *f,
   assert_page_headers (response);
   g_assert_nonnull (strstr (response->body, "Sign-in was not completed"));
 
-  code = finish_wait (f, &error);
-  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED);
+  error = finish_wait_with_error (f, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_AUTHORIZATION_DENIED);
   g_assert_nonnull (strstr (error->message, "access_denied"));
   g_assert_nonnull (strstr (error->message, "The user denied the request"));
-  g_assert_null (code);
-  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
 }
 
 static void
@@ -754,11 +763,8 @@ test_issuer_wrong (Fixture       *f,
       g_assert_cmpuint (response->status, ==, SOUP_STATUS_BAD_REQUEST);
       g_assert_nonnull (strstr (response->body, "not completed"));
 
-      code = finish_wait (f, &error);
-      g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
+      error = finish_wait_with_error (f, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_RESPONSE);
       g_assert_nonnull (strstr (error->message, "RFC 9207"));
-      g_assert_null (code);
-      g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
     }
 }
 
@@ -1027,16 +1033,12 @@ test_timeout (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
   gint64 start = g_get_monotonic_time ();
   int port = receiver_port (f);
 
   start_wait (f, 1);
-  code = finish_wait (f, &error);
-  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_TIMED_OUT);
-  g_assert_null (code);
+  error = finish_wait_with_error (f, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_TIMED_OUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
-  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
   assert_connection_fails ("127.0.0.1", port, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
@@ -1046,7 +1048,6 @@ test_cancel (Fixture       *f,
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
   int port = receiver_port (f);
 
   orgdesk_loopback_receiver_wait_async (f->receiver, 30, cancellable,
@@ -1054,10 +1055,7 @@ test_cancel (Fixture       *f,
   assert_still_waiting (f);
 
   g_cancellable_cancel (cancellable);
-  code = finish_wait (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (code);
-  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+  error = finish_wait_with_error (f, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   assert_connection_fails ("127.0.0.1", port, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
@@ -1067,14 +1065,11 @@ test_cancel_before (Fixture       *f,
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
 
   g_cancellable_cancel (cancellable);
   orgdesk_loopback_receiver_wait_async (f->receiver, 30, cancellable,
                                         orgdesk_test_store_result_cb, &f->wait_result);
-  code = finish_wait (f, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (orgdesk_loopback_receiver_is_listening (f->receiver));
+  error = finish_wait_with_error (f, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
