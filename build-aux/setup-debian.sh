@@ -17,6 +17,8 @@ packages=(
   build-essential meson ninja-build pkg-config gettext libglib2.0-dev-bin
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   libpq-dev libgnutls28-dev
+  # the orgdesk_auth extension (src/server/orgdesk-auth), built when its headers are here
+  postgresql-server-dev-15
   # data validation
   desktop-file-utils appstream flatpak-builder
   # services and test tools

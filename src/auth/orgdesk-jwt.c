@@ -233,12 +233,15 @@ validate_audience (OrgdeskJwt  *self,
   return TRUE;
 }
 
+/* @what names the token in messages ("ID token", "access token"). */
 static gboolean
 validate_times (OrgdeskJwt  *self,
+                const char  *what,
                 gint64       now_unix,
+                gint64       skew_seconds,
                 GError     **error)
 {
-  const double skew = ORGDESK_JWT_CLOCK_SKEW_SECONDS;
+  const double skew = (double) skew_seconds;
   const double now = (double) now_unix;
   double exp;
   double iat;
@@ -248,29 +251,29 @@ validate_times (OrgdeskJwt  *self,
   if (get_number_member (self->claims, "exp", &exp) != MEMBER_PRESENT)
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
-                   "The ID token has no valid expiry time (exp)");
+                   "The %s has no valid expiry time (exp)", what);
       return FALSE;
     }
 
   if (get_number_member (self->claims, "iat", &iat) != MEMBER_PRESENT)
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
-                   "The ID token has no valid issue time (iat)");
+                   "The %s has no valid issue time (iat)", what);
       return FALSE;
     }
 
   if (!(exp > now - skew))
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_EXPIRED,
-                   "The ID token expired %.0f seconds ago", now - exp);
+                   "The %s expired %.0f seconds ago", what, now - exp);
       return FALSE;
     }
 
   if (iat > now + skew)
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_EXPIRED,
-                   "The ID token was issued %.0f seconds in the future; "
-                   "check the system clock", iat - now);
+                   "The %s was issued %.0f seconds in the future; "
+                   "check the system clock", what, iat - now);
       return FALSE;
     }
 
@@ -278,13 +281,13 @@ validate_times (OrgdeskJwt  *self,
   if (state == MEMBER_WRONG_TYPE)
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
-                   "The ID token’s not-before time (nbf) is not a number");
+                   "The %s’s not-before time (nbf) is not a number", what);
       return FALSE;
     }
   if (state == MEMBER_PRESENT && nbf > now + skew)
     {
       g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_EXPIRED,
-                   "The ID token is not valid yet (nbf); check the system clock");
+                   "The %s is not valid yet (nbf); check the system clock", what);
       return FALSE;
     }
 
@@ -668,7 +671,7 @@ orgdesk_jwt_validate_id_token (OrgdeskJwt  *self,
   if (!validate_audience (self, client_id, error))
     return FALSE;
 
-  if (!validate_times (self, now_unix, error))
+  if (!validate_times (self, "ID token", now_unix, ORGDESK_JWT_CLOCK_SKEW_SECONDS, error))
     return FALSE;
 
   if (nonce != NULL &&
@@ -681,4 +684,95 @@ orgdesk_jwt_validate_id_token (OrgdeskJwt  *self,
     }
 
   return TRUE;
+}
+
+/* RFC 9068 section 2.1: "at+jwt", or the full media type. */
+static gboolean
+is_access_token_type (const char *typ)
+{
+  return typ != NULL &&
+         (g_ascii_strcasecmp (typ, "at+jwt") == 0 ||
+          g_ascii_strcasecmp (typ, "application/at+jwt") == 0);
+}
+
+/**
+ * orgdesk_jwt_validate_access_token:
+ * @self: a JWT whose signature orgdesk_jwt_verify_signature() has checked
+ * @issuer: the issuer it must come from (`iss`)
+ * @audience: the API resource it must be for: `aud` is that one string (or an
+ *   array of just it)
+ * @skew_seconds: clock skew allowed for `exp`, `nbf` and `iat`
+ * @now_unix: the current time
+ * @error: return location for an %ORGDESK_AUTH_ERROR
+ *
+ * Validates a Logto access token for an API resource (RFC 9068): the `typ`
+ * header, `iss`, `aud`, `sub`, `exp`, `iat` and `nbf`.  An ID token (audience:
+ * the client) or a token for another resource fails.
+ *
+ * Returns: %TRUE if the token may be used at @audience now
+ */
+gboolean
+orgdesk_jwt_validate_access_token (OrgdeskJwt  *self,
+                                   const char  *issuer,
+                                   const char  *audience,
+                                   gint64       skew_seconds,
+                                   gint64       now_unix,
+                                   GError     **error)
+{
+  JsonNode *aud;
+  const char *aud_value = NULL;
+  const char *iss;
+  const char *sub;
+  const char *typ;
+
+  g_return_val_if_fail (ORGDESK_IS_JWT (self), FALSE);
+  g_return_val_if_fail (issuer != NULL, FALSE);
+  g_return_val_if_fail (audience != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!self->verified)
+    {
+      g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                   "The access token’s signature has not been verified");
+      return FALSE;
+    }
+
+  if (get_string_member (self->header, "typ", &typ) != MEMBER_PRESENT ||
+      !is_access_token_type (typ))
+    {
+      g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                   "The token is not an access token (typ)");
+      return FALSE;
+    }
+
+  if (get_string_member (self->claims, "iss", &iss) != MEMBER_PRESENT ||
+      strcmp (iss, issuer) != 0)
+    {
+      g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                   "The access token was not issued by %s (iss)", issuer);
+      return FALSE;
+    }
+
+  aud = json_object_get_member (self->claims, "aud");
+  if (aud != NULL && JSON_NODE_HOLDS_ARRAY (aud) &&
+      json_array_get_length (json_node_get_array (aud)) == 1)
+    aud = json_array_get_element (json_node_get_array (aud), 0);
+  if (aud != NULL && JSON_NODE_HOLDS_VALUE (aud) &&
+      json_node_get_value_type (aud) == G_TYPE_STRING)
+    aud_value = json_node_get_string (aud);
+  if (aud_value == NULL || strcmp (aud_value, audience) != 0)
+    {
+      g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                   "The access token is not for %s (aud)", audience);
+      return FALSE;
+    }
+
+  if (get_string_member (self->claims, "sub", &sub) != MEMBER_PRESENT || sub[0] == '\0')
+    {
+      g_set_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_TOKEN,
+                   "The access token does not name its user (sub)");
+      return FALSE;
+    }
+
+  return validate_times (self, "access token", now_unix, skew_seconds, error);
 }

@@ -46,4 +46,11 @@ gboolean     orgdesk_jwt_validate_id_token  (OrgdeskJwt   *self,
                                              gint64        now_unix,
                                              GError      **error);
 
+gboolean     orgdesk_jwt_validate_access_token (OrgdeskJwt   *self,
+                                                const char   *issuer,
+                                                const char   *audience,
+                                                gint64        skew_seconds,
+                                                gint64        now_unix,
+                                                GError      **error);
+
 G_END_DECLS
