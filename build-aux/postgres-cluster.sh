@@ -36,12 +36,24 @@
 # stop stops the cluster in DIR, if it runs (default mode fast; immediate skips
 # the shutdown checkpoint, for a cluster about to be deleted).  It leaves DIR.
 #
+# The server loads the orgdesk_auth extension (shared_preload_libraries), so
+# that migrations can CREATE EXTENSION it: ORGDESK_AUTH_MODULE names a built
+# orgdesk_auth.so (e.g. _build/src/server/orgdesk-auth/orgdesk_auth.so; built
+# without sanitizers, since the server is not).  As PostgreSQL finds
+# extensions only in its own directories, the cluster then runs from a copy of
+# the server's binaries in DIR/install whose lib/ and share/ link to the
+# system's, plus the module, its control file and its script (no root needed,
+# nothing installed system-wide).  Without ORGDESK_AUTH_MODULE an installed
+# orgdesk_auth (meson install) is used.
+#
 # Environment: ORGDESK_PG_BIN, the directory of initdb and pg_ctl (default:
-# the newest /usr/lib/postgresql/*/bin, else the one on PATH).
+# the newest /usr/lib/postgresql/*/bin, else the one on PATH);
+# ORGDESK_AUTH_MODULE as above.
 
 set -euo pipefail
 
 me=postgres-cluster.sh
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
 
 die () { printf '%s: %s\n' "$me" "$*" >&2; exit 1; }
 
@@ -84,6 +96,40 @@ else
   as_owner () { "$@"; }
 fi
 
+# Makes DIR/install: PostgreSQL resolves its share and lib directories
+# relative to its own binary (Debian: <prefix>/lib/postgresql/N/bin next to
+# <prefix>/share/postgresql/N), so binaries copied into the same layout under
+# DIR find the links and our extension there.
+make_install_tree ()
+{
+  local dir=$1 module=$2 version tree sharedir libdir entry
+  local auth_dir=$srcdir/src/server/orgdesk-auth
+
+  [ -f "$module" ] || die "ORGDESK_AUTH_MODULE=$module: no such file (build orgdesk_auth first)"
+  version=$(basename "$(dirname "$pg_bin")")
+  libdir=$(dirname "$pg_bin")/lib
+  sharedir=$("$pg_bin/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)
+  tree=$dir/install
+
+  mkdir -p "$tree/lib/postgresql/$version/bin" "$tree/lib/postgresql/$version/lib" \
+           "$tree/share/postgresql/$version/extension"
+  cp "$pg_bin/postgres" "$pg_bin/initdb" "$pg_bin/pg_ctl" "$tree/lib/postgresql/$version/bin/"
+  for entry in "$libdir"/*; do
+    ln -s "$entry" "$tree/lib/postgresql/$version/lib/"
+  done
+  for entry in "$sharedir"/*; do
+    [ "$(basename "$entry")" = extension ] || ln -s "$entry" "$tree/share/postgresql/$version/"
+  done
+  for entry in "$sharedir"/extension/*; do
+    ln -s "$entry" "$tree/share/postgresql/$version/extension/"
+  done
+  cp "$module" "$tree/lib/postgresql/$version/lib/orgdesk_auth.so"
+  cp "$auth_dir/orgdesk_auth.control" "$auth_dir"/orgdesk_auth--*.sql \
+     "$tree/share/postgresql/$version/extension/"
+  chmod -R a+rX "$tree"
+  pg_bin=$tree/lib/postgresql/$version/bin
+}
+
 random_password ()
 {
   od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
@@ -122,8 +168,13 @@ start ()
   find_pg_bin
 
   mkdir -m 700 "$dir"
+  if [ -n "${ORGDESK_AUTH_MODULE:-}" ]; then
+    make_install_tree "$dir" "$ORGDESK_AUTH_MODULE"
+  elif [ ! -f "$("$pg_bin/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/extension/orgdesk_auth.control" ]; then
+    die "orgdesk_auth is not installed: set ORGDESK_AUTH_MODULE to a built orgdesk_auth.so"
+  fi
   if [ "$(id -u)" = 0 ]; then
-    chown postgres:postgres "$dir"
+    chown -R postgres:postgres "$dir"
     runuser -u postgres -- test -w "$dir" ||
       die "the postgres user cannot reach $dir: make its parent directories traversable (chmod 755 $parent)"
   fi
@@ -139,7 +190,7 @@ start ()
   for attempt in 1 2 3; do
     port=$(free_port)
     if as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=orgdesk_auth" \
          start > /dev/null; then
       break
     fi

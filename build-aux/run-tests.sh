@@ -22,6 +22,10 @@ if [ "${ORGDESK_SKIP_SETUP:-0}" != 1 ]; then
 fi
 
 export ORGDESK_TEST_REQUIRE_SERVICES=1
+# The test cluster loads the orgdesk_auth extension of the normal build in both
+# runs: the server is not built with sanitizers, so it cannot load a module
+# that is (test-orgdesk-auth checks the extension from an ASan client).
+export ORGDESK_AUTH_MODULE=$srcdir/_build-tests/src/server/orgdesk-auth/orgdesk_auth.so
 export ORGDESK_TEST_SCREENSHOT_DIR=${ORGDESK_TEST_SCREENSHOT_DIR:-$srcdir/_build-tests/screenshots}
 
 setup_build ()
