@@ -79,8 +79,3 @@ orgdesk_auth_token_cache_clear (OrgdeskAuthTokenCache *cache)
   g_hash_table_remove_all (cache->entries);
 }
 
-unsigned int
-orgdesk_auth_token_cache_size (OrgdeskAuthTokenCache *cache)
-{
-  return g_hash_table_size (cache->entries);
-}

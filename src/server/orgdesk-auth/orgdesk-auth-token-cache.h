@@ -29,4 +29,3 @@ bool                     orgdesk_auth_token_cache_insert (OrgdeskAuthTokenCache 
 void                     orgdesk_auth_token_cache_remove (OrgdeskAuthTokenCache       *cache,
                                                           const unsigned char         *digest);
 void                     orgdesk_auth_token_cache_clear  (OrgdeskAuthTokenCache       *cache);
-unsigned int             orgdesk_auth_token_cache_size   (OrgdeskAuthTokenCache       *cache);

@@ -78,12 +78,6 @@ orgdesk_auth_key_set_has_key (const OrgdeskAuthKeySet *keys,
   return keys != NULL && kid != NULL && orgdesk_jwks_has_key (keys->jwks, kid);
 }
 
-unsigned int
-orgdesk_auth_key_set_size (const OrgdeskAuthKeySet *keys)
-{
-  return keys != NULL ? orgdesk_jwks_get_n_keys (keys->jwks) : 0;
-}
-
 void
 orgdesk_auth_key_set_free (OrgdeskAuthKeySet *keys)
 {

@@ -40,7 +40,6 @@ OrgdeskAuthKeySet *orgdesk_auth_key_set_new     (const char               *jwks_
                                                  char                    **error_message);
 bool               orgdesk_auth_key_set_has_key (const OrgdeskAuthKeySet  *keys,
                                                  const char               *kid);
-unsigned int       orgdesk_auth_key_set_size    (const OrgdeskAuthKeySet  *keys);
 void               orgdesk_auth_key_set_free    (OrgdeskAuthKeySet        *keys);
 
 /* Signature against @keys (by kid; the key's type and curve must fit the
