@@ -51,6 +51,25 @@ find_widget_of_type (GtkWidget *root,
   return NULL;
 }
 
+/* Shown or not. */
+static GtkWidget *
+find_any_widget_of_type (GtkWidget *root,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_any_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static GtkDropDown *
 selector (void)
 {
@@ -406,10 +425,12 @@ write_in_editor (const char *title,
   orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 30);
 }
 
-/* A post's life in the window: write, open, comment, edit, delete. */
+/* A post's life in the window: write, open, comment, edit, delete.  In Acme,
+ * where alice is an admin (her role in Globex can only read). */
 static void
 test_post_lifecycle (void)
 {
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
   GtkWidget *list_view;
   GtkWidget *comment_entry;
   GtkWindow *confirmation;
@@ -417,6 +438,9 @@ test_post_lifecycle (void)
   if (orgdesk_test_logto_endpoint () == NULL)
     return;
 
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (acme));
+  assert_shows_organization (acme);
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
   orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
   write_in_editor ("Window test post", "editor-new-post.png");
@@ -775,12 +799,15 @@ test_unsent_comment_survives_a_switch (void)
   assert_shows_organization (globex);
   orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
 
-  /* Another post, in the other organization: an empty entry. */
+  /* Another post, in the other organization: an empty entry, and a hidden one,
+   * as alice's role in Globex only reads. */
   list_view = find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW);
   g_test_message ("opening Globex's first post");
   g_signal_emit_by_name (list_view, "activate", 0);
   orgdesk_test_wait_for_condition (post_page_shows_any, NULL, 10);
-  comment_entry = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
+  g_assert_null (find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY));
+  comment_entry = find_any_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_ENTRY);
+  g_assert_nonnull (comment_entry);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment_entry)), ==, "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.back", NULL));
 
@@ -989,6 +1016,445 @@ test_database_down_and_back (void)
   g_assert_cmpint (orgdesk_test_database_count_posts (acme), ==, n_posts + 1);
 }
 
+/* Read-only roles {{{ */
+
+/* Whether @action (with @target, if it takes one) is enabled for @owner and
+ * its children: a button bound to it, placed under @owner for a moment, is
+ * sensitive exactly then.  (gtk_widget_activate_action() says TRUE for a
+ * disabled action too, and does nothing.) */
+static gboolean
+action_enabled (GtkWidget  *owner,
+                const char *action,
+                GVariant   *target)
+{
+  GtkWidget *probe = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
+  if (target != NULL)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (probe), target);
+  gtk_widget_set_parent (probe, owner);
+  enabled = gtk_widget_get_sensitive (probe);
+  gtk_widget_unparent (probe);
+
+  return enabled;
+}
+
+/* The shown button bound to @action under @root. */
+static GtkWidget *
+find_button_for (GtkWidget  *root,
+                 const char *action)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_for (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A label showing @text is on screen under @root. */
+static gboolean
+shows_mapped_label (GtkWidget  *root,
+                    const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_mapped_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static char *
+dup_read_only_message (const char *organization_id)
+{
+  OrgdeskOrganization *organization = orgdesk_session_find_organization (session (), organization_id, NULL);
+
+  g_assert_nonnull (organization);
+  return g_strdup_printf ("Your role in %s can read posts but not change them", orgdesk_organization_get_name (organization));
+}
+
+/* The banner names @organization_id's organization and no new post can be
+ * started: not by the action (Ctrl+N), nor the toolbar's button. */
+static void
+assert_posts_read_only (const char *organization_id)
+{
+  g_autofree char *message = dup_read_only_message (organization_id);
+  GtkWidget *page = GTK_WIDGET (posts_page ());
+  GtkWidget *new_post = find_button_for (page, "posts.new");
+
+  g_assert_cmpstr (orgdesk_posts_page_get_read_only_message (posts_page ()), ==, message);
+  g_assert_true (shows_mapped_label (page, message));
+  g_assert_false (action_enabled (page, "posts.new", NULL));
+  g_assert_nonnull (new_post);
+  g_assert_false (gtk_widget_get_sensitive (new_post));
+  /* Searching and reloading are reading. */
+  g_assert_true (action_enabled (page, "posts.reload", NULL));
+}
+
+static void
+assert_posts_writable (const char *organization_id)
+{
+  g_autofree char *message = dup_read_only_message (organization_id);
+  GtkWidget *page = GTK_WIDGET (posts_page ());
+  GtkWidget *new_post = find_button_for (page, "posts.new");
+
+  g_assert_null (orgdesk_posts_page_get_read_only_message (posts_page ()));
+  g_assert_false (shows_mapped_label (page, message));
+  g_assert_true (action_enabled (page, "posts.new", NULL));
+  g_assert_nonnull (new_post);
+  g_assert_true (gtk_widget_get_sensitive (new_post));
+}
+
+static void
+switch_to (const char *organization_id)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "organization", g_variant_new_string (organization_id));
+  assert_shows_organization (organization_id);
+}
+
+/* The active organization's token has come and its posts are listed. */
+static void
+wait_until_settled (void)
+{
+  orgdesk_test_wait_for_condition (database_token_ready, NULL, 30);
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+}
+
+static gboolean
+has_comments (gconstpointer data)
+{
+  return n_comment_rows () > 0;
+}
+
+/* The id of the first comment of the open post, from its (maybe hidden) menu. */
+static char *
+dup_first_comment_id_any (void)
+{
+  GtkWidget *list = find_widget_of_type (GTK_WIDGET (post_page ()), GTK_TYPE_LIST_BOX);
+  GtkWidget *menu_button = find_any_widget_of_type (gtk_widget_get_first_child (list), GTK_TYPE_MENU_BUTTON);
+  char *comment_id = NULL;
+
+  g_assert_nonnull (menu_button);
+  g_assert_true (g_menu_model_get_item_attribute (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)),
+                                                  0, G_MENU_ATTRIBUTE_TARGET, "s", &comment_id));
+  return comment_id;
+}
+
+/* Opens the first post, with its comments loaded. */
+static void
+open_first_post_with_comments (void)
+{
+  g_signal_emit_by_name (find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW), "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows_any, NULL, 10);
+  g_test_message ("waiting for the first post's comments");
+  orgdesk_test_wait_for_condition (has_comments, NULL, 10);
+}
+
+/* The open post: edit, delete, comment, and each comment's edit and delete,
+ * enabled or not, their buttons and entry shown accordingly. */
+static void
+assert_post_page_writable (gboolean writable)
+{
+  GtkWidget *page = GTK_WIDGET (post_page ());
+  GtkWidget *list = find_widget_of_type (page, GTK_TYPE_LIST_BOX);
+  g_autofree char *comment_id = dup_first_comment_id_any ();
+  const char *post_actions[] = { "post.edit", "post.delete" };
+
+  g_assert_cmpint (orgdesk_post_page_get_read_only (post_page ()), ==, !writable);
+  for (guint i = 0; i < G_N_ELEMENTS (post_actions); i++)
+    {
+      GtkWidget *button = find_button_for (page, post_actions[i]);
+
+      g_assert_cmpint (action_enabled (page, post_actions[i], NULL), ==, writable);
+      g_assert_nonnull (button);
+      g_assert_cmpint (gtk_widget_get_sensitive (button), ==, writable);
+    }
+  g_assert_cmpint (action_enabled (page, "post.comment", NULL), ==, writable);
+  g_assert_cmpint (action_enabled (page, "comment.edit", g_variant_new_string (comment_id)), ==, writable);
+  g_assert_cmpint (action_enabled (page, "comment.delete", g_variant_new_string (comment_id)), ==, writable);
+
+  /* Read-only: no comment entry, no comment menus (their items would all be
+   * disabled); still the back button. */
+  g_assert_cmpint (find_widget_of_type (page, GTK_TYPE_ENTRY) != NULL, ==, writable);
+  g_assert_cmpint (find_button_for (page, "post.comment") != NULL, ==, writable);
+  g_assert_cmpint (find_widget_of_type (list, GTK_TYPE_MENU_BUTTON) != NULL, ==, writable);
+  g_assert_nonnull (find_button_for (page, "post.back"));
+  g_assert_true (action_enabled (page, "post.back", NULL));
+}
+
+/* alice is a member of Globex: her role reads (data:read) but does not write. */
+static void
+test_read_only_member_sees_banner (void)
+{
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  g_autofree char *comment_id = NULL;
+  GtkWidget *page;
+  gint64 n_posts;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  switch_to (globex);
+  wait_until_settled ();
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read");
+  assert_posts_read_only (globex);
+  save_screenshot ("window-read-only.png");
+
+  /* The action (and with it Ctrl+N) does nothing. */
+  n_posts = orgdesk_test_database_count_posts (globex);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  run_for (300);
+  g_assert_null (find_dialog (ORGDESK_TYPE_POST_EDITOR));
+
+  /* The post page: the banner stays above it, and nothing changes data. */
+  open_first_post_with_comments ();
+  page = GTK_WIDGET (post_page ());
+  g_assert_true (shows_mapped_label (GTK_WIDGET (posts_page ()), orgdesk_posts_page_get_read_only_message (posts_page ())));
+  assert_post_page_writable (FALSE);
+  save_screenshot ("window-read-only-post.png");
+
+  comment_id = dup_first_comment_id_any ();
+  g_assert_true (gtk_widget_activate_action (page, "post.edit", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "post.delete", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "comment.edit", "s", comment_id));
+  g_assert_true (gtk_widget_activate_action (page, "comment.delete", "s", comment_id));
+  gtk_editable_set_text (GTK_EDITABLE (find_any_widget_of_type (page, GTK_TYPE_ENTRY)), "Not to be sent");
+  g_assert_true (gtk_widget_activate_action (page, "post.comment", NULL));
+  run_for (300);
+  g_assert_null (find_dialog (ORGDESK_TYPE_POST_EDITOR));
+  g_assert_null (find_dialog (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpint (orgdesk_test_database_count_posts (globex), ==, n_posts);
+  gtk_editable_set_text (GTK_EDITABLE (find_any_widget_of_type (page, GTK_TYPE_ENTRY)), "");
+  g_assert_true (gtk_widget_activate_action (page, "post.back", NULL));
+}
+
+/* alice is an admin of Acme (data:read data:write): no banner, everything offered. */
+static void
+test_read_only_admin_can_edit (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  GtkWindow *confirmation;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  switch_to (acme);
+  wait_until_settled ();
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read data:write");
+  assert_posts_writable (acme);
+
+  /* An admin writes a post and comments on it... */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  write_in_editor ("Written by an admin", NULL);
+  orgdesk_test_wait_for_condition (first_post_is, "Written by an admin", 30);
+  g_signal_emit_by_name (find_widget_of_type (GTK_WIDGET (posts_page ()), GTK_TYPE_LIST_VIEW), "activate", 0);
+  orgdesk_test_wait_for_condition (post_page_shows, "Written by an admin", 10);
+  add_comment ("Commented by an admin");
+  assert_post_page_writable (TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.edit", NULL));
+  g_assert_true (orgdesk_post_editor_get_can_save (wait_for_editor ()));
+  gtk_window_close (GTK_WINDOW (find_dialog (ORGDESK_TYPE_POST_EDITOR)));   /* unchanged: closes at once */
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 10);
+
+  /* ...and deletes it again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (post_page ()), "post.delete", NULL));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "delete");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (post_page_closed, NULL, 30);
+  orgdesk_test_wait_for_condition (posts_shown, NULL, 30);
+  g_assert_false (first_post_is ("Written by an admin"));
+}
+
+/* Read-only Globex and writable Acme, back and forth.  The state of an
+ * organization whose token was seen already holds while its next token is
+ * fetched: no banner blinking at a switch. */
+static void
+test_read_only_follows_switches (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  switch_to (acme);
+  wait_until_settled ();
+  assert_posts_writable (acme);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      switch_to (globex);
+      /* Before Globex's token: what its last one said. */
+      g_assert_true (orgdesk_session_get_switching (session ()));
+      g_assert_null (orgdesk_session_get_database_token (session ()));
+      assert_posts_read_only (globex);
+      wait_until_settled ();
+      assert_posts_read_only (globex);
+
+      switch_to (acme);
+      g_assert_true (orgdesk_session_get_switching (session ()));
+      g_assert_null (orgdesk_session_get_database_token (session ()));
+      assert_posts_writable (acme);
+      wait_until_settled ();
+      assert_posts_writable (acme);
+    }
+}
+
+static void
+set_alice_membership (const char *organization_id,
+                      const char *role)
+{
+  const char *alice_id = json_object_get_string_member (orgdesk_test_fixture_user ("alice"), "id");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (role != NULL)
+    body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"%s\"]}", alice_id, organization_id, role);
+  else
+    body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\"}", alice_id, organization_id);
+  answer = orgdesk_test_stand_in_call ("POST", role != NULL ? "/__test/memberships/add" : "/__test/memberships/remove", body);
+}
+
+/* Logto's profile again: the organization list and roles as they are now. */
+static void
+refresh_profile (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  orgdesk_session_reconnect_async (session (), NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_session_reconnect_finish (session (), result, &error));
+  g_assert_no_error (error);
+}
+
+/* An organization never seen in this sign-in: until its first token says
+ * otherwise, editing is as it is without roles, and no banner shows. */
+static void
+test_read_only_not_known_before_the_first_token (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *initech = orgdesk_test_fixture_organization_of ("bob", 0, NULL);
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  switch_to (acme);
+  wait_until_settled ();
+  set_alice_membership (initech, "member");
+  refresh_profile ();
+  g_assert_nonnull (orgdesk_session_find_organization (session (), initech, NULL));
+
+  switch_to (initech);
+  g_assert_true (orgdesk_session_get_switching (session ()));
+  g_assert_null (orgdesk_session_get_database_token (session ()));
+  assert_posts_writable (initech);
+
+  wait_until_settled ();
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read");
+  assert_posts_read_only (initech);
+
+  switch_to (acme);
+  wait_until_settled ();
+  set_alice_membership (initech, NULL);
+  refresh_profile ();
+  g_assert_null (orgdesk_session_find_organization (session (), initech, NULL));
+  assert_posts_writable (acme);
+}
+
+/* What a cached token's expiry does: the next switch to @organization_id asks
+ * Logto for a new one. */
+static void
+forget_tokens_of (const char *organization_id)
+{
+  orgdesk_grant_forget_organization (orgdesk_session_get_grant (session ()), organization_id);
+}
+
+static gboolean
+editor_cannot_save (gconstpointer data)
+{
+  return !orgdesk_post_editor_get_can_save ((OrgdeskPostEditor *) data);
+}
+
+/* alice becomes an admin of Globex at Logto, then a member again: the window
+ * follows with Globex's next token, not before; an editor open meanwhile
+ * stops offering to save. */
+static void
+test_read_only_role_change_after_next_token (void)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  g_autofree char *message = NULL;
+  OrgdeskPostEditor *editor;
+  GtkWindow *confirmation;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  switch_to (globex);
+  wait_until_settled ();
+  assert_posts_read_only (globex);
+
+  /* An admin at Logto now; the token in hand still only reads, and so does the
+   * window, also after Logto's profile (with the new role) came again. */
+  set_alice_membership (globex, "admin");
+  refresh_profile ();
+  assert_posts_read_only (globex);
+
+  forget_tokens_of (globex);
+  switch_to (acme);
+  wait_until_settled ();
+  switch_to (globex);
+  wait_until_settled ();
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read data:write");
+  assert_posts_writable (globex);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (posts_page ()), "posts.new", NULL));
+  editor = wait_for_editor ();
+  gtk_editable_set_text (GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY)), "Written as an admin");
+  g_assert_true (orgdesk_post_editor_get_can_save (editor));
+
+  /* A member again. */
+  set_alice_membership (globex, "member");
+  forget_tokens_of (globex);
+  switch_to (acme);
+  wait_until_settled ();
+  switch_to (globex);
+  wait_until_settled ();
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (session ())), ==, "data:read");
+  assert_posts_read_only (globex);
+
+  /* The draft stays, but cannot be saved, and the editor says why. */
+  message = dup_read_only_message (globex);
+  orgdesk_test_wait_for_condition (editor_cannot_save, editor, 10);
+  g_assert_cmpstr (orgdesk_post_editor_get_error_message (editor), ==, message);
+  orgdesk_post_editor_save (editor);
+  g_assert_false (orgdesk_post_editor_get_saving (editor));
+  save_screenshot_of (GTK_WIDGET (editor), "editor-read-only.png");
+  gtk_window_close (GTK_WINDOW (editor));
+  confirmation = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirmation), "discard");
+  gtk_window_close (confirmation);
+  orgdesk_test_wait_for_condition (dialog_gone, GSIZE_TO_POINTER (ORGDESK_TYPE_POST_EDITOR), 10);
+
+  switch_to (acme);
+  wait_until_settled ();
+}
+
+/* }}} */
+
 static void
 test_sign_out (void)
 {
@@ -1125,6 +1591,11 @@ main (int   argc,
   g_test_add_func ("/orgdesk/window/stale-load-is-dropped", test_stale_load_is_dropped);
   g_test_add_func ("/orgdesk/window/database-down-and-back", test_database_down_and_back);
   g_test_add_func ("/orgdesk/window/comment-edit-and-delete", test_comment_edit_and_delete);
+  g_test_add_func ("/orgdesk/window/read-only-member-sees-banner", test_read_only_member_sees_banner);
+  g_test_add_func ("/orgdesk/window/read-only-admin-can-edit", test_read_only_admin_can_edit);
+  g_test_add_func ("/orgdesk/window/read-only-follows-switches", test_read_only_follows_switches);
+  g_test_add_func ("/orgdesk/window/read-only-not-known-before-the-first-token", test_read_only_not_known_before_the_first_token);
+  g_test_add_func ("/orgdesk/window/read-only-role-change-after-next-token", test_read_only_role_change_after_next_token);
   g_test_add_func ("/orgdesk/window/sign-out", test_sign_out);
   g_test_add_func ("/orgdesk/window/many-organizations", test_many_organizations);
 

@@ -34,6 +34,7 @@ struct _OrgdeskApplication
   OrgdeskPostRepository *post_repository;
   OrgdeskCommentRepository *comment_repository;
   OrgdeskUserRepository *user_repository;
+  OrgdeskWriteAccess *write_access;
   GCancellable   *cancellable;
   /* One reconnect at a time: the network monitor and Retry both start one, and
    * the monitor says "changed" several times as a network comes up */
@@ -451,6 +452,9 @@ orgdesk_application_startup (GApplication *application)
     self->comment_repository = orgdesk_comment_repository_new (self->database, self->session);
     self->user_repository = orgdesk_user_repository_new (self->database, self->session);
   }
+  /* Whether the active organization's role allows changes, for every view. */
+  self->write_access = orgdesk_write_access_new (self->session, NULL);
+  g_settings_bind (self->settings, "database-write-scope", self->write_access, "write-scope", G_SETTINGS_BIND_GET);
   self->cancellable = g_cancellable_new ();
 
   last_organization = g_settings_get_string (self->settings, "last-organization-id");
@@ -523,6 +527,7 @@ orgdesk_application_dispose (GObject *object)
   g_clear_object (&self->post_repository);
   g_clear_object (&self->comment_repository);
   g_clear_object (&self->user_repository);
+  g_clear_object (&self->write_access);
   g_clear_object (&self->database);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -595,4 +600,11 @@ orgdesk_application_get_comment_repository (OrgdeskApplication *self)
 {
   g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
   return self->comment_repository;
+}
+
+OrgdeskWriteAccess *
+orgdesk_application_get_write_access (OrgdeskApplication *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_APPLICATION (self), NULL);
+  return self->write_access;
 }

@@ -12,6 +12,7 @@
 #include "orgdesk-comment-repository.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
+#include "orgdesk-write-access.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,6 @@ OrgdeskSession     *orgdesk_application_get_session (OrgdeskApplication *self);
 GSettings          *orgdesk_application_get_settings (OrgdeskApplication *self);
 OrgdeskPostRepository *orgdesk_application_get_post_repository (OrgdeskApplication *self);
 OrgdeskCommentRepository *orgdesk_application_get_comment_repository (OrgdeskApplication *self);
+OrgdeskWriteAccess *orgdesk_application_get_write_access (OrgdeskApplication *self);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ struct _OrgdeskPostEditor
   AdwWindow       parent_instance;
 
   OrgdeskSession *session;
+  OrgdeskWriteAccess *write_access;
   char           *organization_id;    /* the draft's organization */
   char           *organization_name;
   char           *saved_title;        /* what "unchanged" means */
@@ -103,10 +104,19 @@ static void
 update_state (OrgdeskPostEditor *self)
 {
   gboolean own = in_own_organization (self);
+  /* In its own organization, the active one's role is the draft's. */
+  gboolean read_only = own && self->write_access != NULL && orgdesk_write_access_get_read_only (self->write_access);
   g_autofree char *elsewhere = NULL;
+  g_autofree char *explanation = NULL;
   const char *message = self->error_message;
 
-  if (!own)
+  if (read_only)
+    {
+      /* The text stays, to copy; the role may come back with the next token. */
+      explanation = orgdesk_write_access_dup_explanation (self->write_access);
+      message = explanation;
+    }
+  else if (!own)
     {
       /* Translators: %s is the organization the draft was started in */
       elsewhere = self->organization_name != NULL
@@ -118,7 +128,7 @@ update_state (OrgdeskPostEditor *self)
   gtk_label_set_label (self->message_label, message != NULL ? message : "");
   gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), !self->saving && own && text_is_valid (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), !self->saving && own && !read_only && text_is_valid (self));
   gtk_stack_set_visible_child_name (self->save_stack, self->saving ? "spinner" : "label");
   gtk_editable_set_editable (self->title, !self->saving);
   gtk_text_view_set_editable (self->text_view, !self->saving);
@@ -274,6 +284,7 @@ orgdesk_post_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
+  g_clear_object (&self->write_access);
 
   G_OBJECT_CLASS (orgdesk_post_editor_parent_class)->dispose (object);
 }
@@ -354,6 +365,7 @@ orgdesk_post_editor_init (OrgdeskPostEditor *self)
  * orgdesk_post_editor_new:
  * @parent: the window it belongs to
  * @session: the session, for the organization the draft belongs to
+ * @write_access: (nullable): whether the role there allows saving
  * @heading: "New Post", "Edit Post", "Edit Comment"…
  * @save_label: the Save button's label, with a mnemonic
  * @with_title: whether there is a title to write (posts) or only text (comments)
@@ -363,18 +375,20 @@ orgdesk_post_editor_init (OrgdeskPostEditor *self)
  * Returns: (transfer none): the dialog, not yet presented
  */
 OrgdeskPostEditor *
-orgdesk_post_editor_new (GtkWindow      *parent,
-                         OrgdeskSession *session,
-                         const char     *heading,
-                         const char     *save_label,
-                         gboolean        with_title,
-                         const char     *title,
-                         const char     *body)
+orgdesk_post_editor_new (GtkWindow          *parent,
+                         OrgdeskSession     *session,
+                         OrgdeskWriteAccess *write_access,
+                         const char         *heading,
+                         const char         *save_label,
+                         gboolean            with_title,
+                         const char         *title,
+                         const char         *body)
 {
   OrgdeskPostEditor *self;
   OrgdeskOrganization *active;
 
   g_return_val_if_fail (ORGDESK_IS_SESSION (session), NULL);
+  g_return_val_if_fail (!write_access || ORGDESK_IS_WRITE_ACCESS (write_access), NULL);
 
   self = g_object_new (ORGDESK_TYPE_POST_EDITOR,
                        "transient-for", parent,
@@ -382,6 +396,7 @@ orgdesk_post_editor_new (GtkWindow      *parent,
                        "title", heading,
                        NULL);
   self->session = g_object_ref (session);
+  g_set_object (&self->write_access, write_access);
   self->with_title = with_title;
   active = orgdesk_session_get_active_organization (session);
   if (active != NULL)
@@ -399,6 +414,8 @@ orgdesk_post_editor_new (GtkWindow      *parent,
   self->saved_body = orgdesk_post_editor_dup_body (self);
 
   g_signal_connect_object (session, "notify::active-organization", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  if (write_access != NULL)
+    g_signal_connect_object (write_access, "notify::read-only", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   update_state (self);
   gtk_widget_grab_focus (with_title ? GTK_WIDGET (self->title) : GTK_WIDGET (self->text_view));
 

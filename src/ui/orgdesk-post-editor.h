@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "orgdesk-session.h"
+#include "orgdesk-write-access.h"
 
 G_BEGIN_DECLS
 
@@ -22,9 +23,11 @@ G_DECLARE_FINAL_TYPE (OrgdeskPostEditor, orgdesk_post_editor, ORGDESK, POST_EDIT
  * reports the outcome with orgdesk_post_editor_finish_saving(): it emits ::saved
  * and closes on success, and shows the error otherwise, with the text still there.  It belongs
  * to the organization active when it opened, and refuses to save while another
- * one is active, so a draft can never land in the wrong organization. */
+ * one is active, so a draft can never land in the wrong organization; nor while
+ * the role there may not change data (@write_access). */
 OrgdeskPostEditor *orgdesk_post_editor_new                (GtkWindow         *parent,
                                                            OrgdeskSession    *session,
+                                                           OrgdeskWriteAccess *write_access,
                                                            const char        *heading,
                                                            const char        *save_label,
                                                            gboolean           with_title,

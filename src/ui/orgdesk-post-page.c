@@ -20,6 +20,11 @@
  * ::closed when the user goes back or deletes the post; the posts page also
  * closes it when the organization changes, and every request of a post that is
  * no longer shown is cancelled.
+ *
+ * Read-only (the role in the organization may not change data, see
+ * orgdesk_post_page_set_read_only()): editing, deleting and commenting are
+ * disabled, the comment entry and the comments' menus are hidden; a comment
+ * typed before stays in the entry, for when it comes back.
  */
 
 struct _OrgdeskPostPage
@@ -28,16 +33,19 @@ struct _OrgdeskPostPage
 
   OrgdeskPostRepository    *posts;
   OrgdeskCommentRepository *comments;
+  OrgdeskWriteAccess       *write_access;
   OrgdeskPost              *post;
   GCancellable             *cancellable;
   char                     *pending_comment_id;   /* the comment being sent, kept until it is saved */
   char                     *organization_id;      /* whose post this is */
   GHashTable               *comment_drafts;       /* "organization/post" → CommentDraft */
+  gboolean                  read_only;
 
   GtkLabel                 *title_label;
   GtkLabel                 *meta_label;
   GtkLabel                 *body_label;
   GtkListBox               *comments_list;
+  GtkWidget                *composer;
   GtkEntry                 *comment_entry;
 };
 
@@ -45,6 +53,7 @@ enum {
   PROP_0,
   PROP_POSTS,
   PROP_COMMENTS,
+  PROP_WRITE_ACCESS,
   N_PROPS
 };
 
@@ -131,7 +140,7 @@ open_editor (OrgdeskPostPage *self,
   OrgdeskPostEditor *editor;
 
   editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                    orgdesk_repository_get_session (repository),
+                                    orgdesk_repository_get_session (repository), self->write_access,
                                     heading, _("_Save"), is_post, title, body);
   g_object_set_data_full (G_OBJECT (editor), "orgdesk-edited", g_object_ref (edited), g_object_unref);
   g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
@@ -268,7 +277,8 @@ create_comment_menu_button (OrgdeskComment *comment)
 }
 
 static GtkWidget *
-create_comment_row (OrgdeskComment *comment)
+create_comment_row (OrgdeskPostPage *self,
+                    OrgdeskComment  *comment)
 {
   g_autofree char *meta = format_meta (orgdesk_comment_get_author_name (comment),
                                        orgdesk_comment_get_created_at (comment));
@@ -277,6 +287,7 @@ create_comment_row (OrgdeskComment *comment)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *meta_label = gtk_label_new (meta);
   GtkWidget *body_label = gtk_label_new (NULL);
+  GtkWidget *menu_button = create_comment_menu_button (comment);
 
   gtk_label_set_xalign (GTK_LABEL (meta_label), 0);
   gtk_widget_add_css_class (meta_label, "dim-label");
@@ -293,11 +304,14 @@ create_comment_row (OrgdeskComment *comment)
   gtk_box_append (GTK_BOX (box), meta_label);
   gtk_box_append (GTK_BOX (box), body_label);
   gtk_box_append (GTK_BOX (hbox), box);
-  gtk_box_append (GTK_BOX (hbox), create_comment_menu_button (comment));
+  /* Its items would all be disabled. */
+  gtk_widget_set_visible (menu_button, !self->read_only);
+  gtk_box_append (GTK_BOX (hbox), menu_button);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
 
   g_object_set_data (G_OBJECT (row), "orgdesk-body-label", body_label);
+  g_object_set_data (G_OBJECT (row), "orgdesk-menu-button", menu_button);
   set_row_comment (row, comment);
 
   return row;
@@ -323,7 +337,7 @@ on_comments_listed_cb (GObject      *source,
     }
 
   for (guint i = 0; i < comments->len; i++)
-    gtk_list_box_append (self->comments_list, create_comment_row (g_ptr_array_index (comments, i)));
+    gtk_list_box_append (self->comments_list, create_comment_row (self, g_ptr_array_index (comments, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->comments_list), comments->len > 0);
 }
 
@@ -362,7 +376,7 @@ on_comment_created_cb (GObject      *source,
 
   g_clear_pointer (&self->pending_comment_id, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
-  gtk_list_box_append (self->comments_list, create_comment_row (comment));
+  gtk_list_box_append (self->comments_list, create_comment_row (self, comment));
   gtk_widget_set_visible (GTK_WIDGET (self->comments_list), TRUE);
 }
 
@@ -374,7 +388,8 @@ comment_activated (GtkWidget  *widget,
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment_entry))));
 
-  if (self->post == NULL || *text == '\0')
+  /* Disabled when read-only; this is for a caller that doesn't look. */
+  if (self->post == NULL || *text == '\0' || self->read_only)
     return;
 
   /* Sending again after a failure reuses the id: if the first attempt did
@@ -432,7 +447,7 @@ comment_edit_activated (GtkWidget  *widget,
   GtkWidget *row = find_comment_row (self, g_variant_get_string (parameter, NULL));
   OrgdeskComment *comment;
 
-  if (row == NULL)
+  if (row == NULL || self->read_only)
     return;
 
   comment = g_object_get_data (G_OBJECT (row), "orgdesk-comment");
@@ -489,7 +504,9 @@ on_comment_delete_response_cb (OrgdeskPostPage  *self,
 {
   CommentDeletion *deletion;
 
-  if (!g_str_equal (response, "delete"))
+  /* Read-only by now (the role changed while the dialog was open): the
+   * database would refuse, and the comment stays. */
+  if (!g_str_equal (response, "delete") || self->read_only)
     return;
 
   deletion = g_new0 (CommentDeletion, 1);
@@ -507,7 +524,7 @@ comment_delete_activated (GtkWidget  *widget,
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
   const char *comment_id = g_variant_get_string (parameter, NULL);
 
-  if (find_comment_row (self, comment_id) == NULL)
+  if (find_comment_row (self, comment_id) == NULL || self->read_only)
     return;
 
   confirm_delete (self, _("Delete Comment?"), _("The comment is deleted for everyone in this organization."),
@@ -533,7 +550,7 @@ edit_activated (GtkWidget  *widget,
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
 
-  if (self->post == NULL)
+  if (self->post == NULL || self->read_only)
     return;
 
   open_editor (self, G_OBJECT (self->post), _("Edit Post"), orgdesk_post_get_title (self->post),
@@ -562,7 +579,7 @@ static void
 on_delete_response_cb (OrgdeskPostPage  *self,
                        const char       *response)
 {
-  if (!g_str_equal (response, "delete") || self->post == NULL)
+  if (!g_str_equal (response, "delete") || self->post == NULL || self->read_only)
     return;
 
   orgdesk_post_repository_delete_async (self->posts, orgdesk_post_get_id (self->post), self->cancellable,
@@ -576,7 +593,7 @@ delete_activated (GtkWidget  *widget,
 {
   OrgdeskPostPage *self = ORGDESK_POST_PAGE (widget);
 
-  if (self->post == NULL)
+  if (self->post == NULL || self->read_only)
     return;
 
   confirm_delete (self, _("Delete Post?"), _("The post and its comments are deleted for everyone in this organization."),
@@ -607,6 +624,7 @@ orgdesk_post_page_dispose (GObject *object)
   g_clear_object (&self->post);
   g_clear_object (&self->posts);
   g_clear_object (&self->comments);
+  g_clear_object (&self->write_access);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_POST_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -633,6 +651,10 @@ orgdesk_post_page_set_property (GObject      *object,
       self->comments = g_value_dup_object (value);
       break;
 
+    case PROP_WRITE_ACCESS:
+      self->write_access = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -653,6 +675,10 @@ orgdesk_post_page_class_init (OrgdeskPostPageClass *klass)
   properties[PROP_COMMENTS] =
     g_param_spec_object ("comments", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* For the editors it opens; the page's own state comes from its owner. */
+  properties[PROP_WRITE_ACCESS] =
+    g_param_spec_object ("write-access", NULL, NULL, ORGDESK_TYPE_WRITE_ACCESS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -668,6 +694,7 @@ orgdesk_post_page_class_init (OrgdeskPostPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, meta_label);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, body_label);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, comments_list);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, composer);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostPage, comment_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_comment_entry_activate_cb);
 
@@ -693,12 +720,60 @@ orgdesk_post_page_init (OrgdeskPostPage *self)
 
 GtkWidget *
 orgdesk_post_page_new (OrgdeskPostRepository    *posts,
-                       OrgdeskCommentRepository *comments)
+                       OrgdeskCommentRepository *comments,
+                       OrgdeskWriteAccess       *write_access)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (posts), NULL);
   g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (comments), NULL);
+  g_return_val_if_fail (ORGDESK_IS_WRITE_ACCESS (write_access), NULL);
 
-  return g_object_new (ORGDESK_TYPE_POST_PAGE, "posts", posts, "comments", comments, NULL);
+  return g_object_new (ORGDESK_TYPE_POST_PAGE,
+                       "posts", posts,
+                       "comments", comments,
+                       "write-access", write_access,
+                       NULL);
+}
+
+/**
+ * orgdesk_post_page_set_read_only:
+ * @self: a #OrgdeskPostPage
+ * @read_only: whether the post may be changed, commented on, deleted
+ *
+ * Disables post.edit, post.delete, post.comment, comment.edit and
+ * comment.delete (their buttons, menus and keys with them) and hides the
+ * comment entry and the comments' menus, or brings them back.
+ */
+void
+orgdesk_post_page_set_read_only (OrgdeskPostPage *self,
+                                 gboolean         read_only)
+{
+  static const char * const actions[] = { "post.edit", "post.delete", "post.comment", "comment.edit", "comment.delete" };
+
+  g_return_if_fail (ORGDESK_IS_POST_PAGE (self));
+
+  read_only = !!read_only;
+  self->read_only = read_only;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !read_only);
+  gtk_widget_set_visible (self->composer, !read_only);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->comments_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *menu_button = g_object_get_data (G_OBJECT (row), "orgdesk-menu-button");
+
+      if (menu_button != NULL)
+        gtk_widget_set_visible (menu_button, !read_only);
+    }
+}
+
+gboolean
+orgdesk_post_page_get_read_only (OrgdeskPostPage *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_PAGE (self), FALSE);
+  return self->read_only;
 }
 
 /**

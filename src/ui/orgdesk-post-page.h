@@ -11,6 +11,7 @@
 
 #include "orgdesk-comment-repository.h"
 #include "orgdesk-post-repository.h"
+#include "orgdesk-write-access.h"
 
 G_BEGIN_DECLS
 
@@ -19,9 +20,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OrgdeskPostPage, orgdesk_post_page, ORGDESK, POST_PAGE, GtkWidget)
 
 GtkWidget   *orgdesk_post_page_new      (OrgdeskPostRepository    *posts,
-                                         OrgdeskCommentRepository *comments);
+                                         OrgdeskCommentRepository *comments,
+                                         OrgdeskWriteAccess       *write_access);
 void         orgdesk_post_page_set_post (OrgdeskPostPage          *self,
                                          OrgdeskPost              *post);
 OrgdeskPost *orgdesk_post_page_get_post (OrgdeskPostPage          *self);
+void         orgdesk_post_page_set_read_only (OrgdeskPostPage     *self,
+                                              gboolean             read_only);
+gboolean     orgdesk_post_page_get_read_only (OrgdeskPostPage     *self);
 
 G_END_DECLS

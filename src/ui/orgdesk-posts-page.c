@@ -22,6 +22,12 @@
  * The active organization's posts.  Every switch of organization (or search) makes
  * a new paged model for the new scope and drops the old one, whose pending loads
  * are cancelled: rows of the previous organization can never arrive here.
+ *
+ * When the user's role in the active organization may not change data
+ * (OrgdeskWriteAccess:read-only), a banner above the posts says so and every
+ * way to change something is withheld: posts.new is disabled (so is Ctrl+N),
+ * the empty page offers no New Post, and the open post page does the same for
+ * its own actions.
  */
 
 struct _OrgdeskPostsPage
@@ -30,10 +36,14 @@ struct _OrgdeskPostsPage
 
   OrgdeskPostRepository *repository;
   OrgdeskCommentRepository *comment_repository;
+  OrgdeskWriteAccess    *write_access;
   OrgdeskPagedModel     *model;
   char                  *organization_id;   /* whose posts the model shows */
   OrgdeskPostSort        sort;
 
+  GtkRevealer           *read_only_revealer;
+  GtkLabel              *read_only_label;
+  GtkWidget             *toolbar_new_post_button;
   GtkStack              *view_stack;
   OrgdeskPostPage       *post_page;
   GtkSearchEntry        *search_entry;
@@ -49,6 +59,7 @@ enum {
   PROP_0,
   PROP_REPOSITORY,
   PROP_COMMENT_REPOSITORY,
+  PROP_WRITE_ACCESS,
   PROP_SORT,
   N_PROPS
 };
@@ -81,9 +92,13 @@ update_empty_page (OrgdeskPostsPage *self)
     {
       adw_status_page_set_icon_name (self->empty_page, "document-edit-symbolic");
       adw_status_page_set_title (self->empty_page, _("No Posts Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Posts you and your colleagues write in this organization appear here"));
-      gtk_widget_set_visible (self->new_post_button, TRUE);
+      if (orgdesk_write_access_get_read_only (self->write_access))
+        adw_status_page_set_description (self->empty_page,
+                                         _("Posts your colleagues write in this organization appear here"));
+      else
+        adw_status_page_set_description (self->empty_page,
+                                         _("Posts you and your colleagues write in this organization appear here"));
+      gtk_widget_set_visible (self->new_post_button, !orgdesk_write_access_get_read_only (self->write_access));
       return;
     }
 
@@ -131,6 +146,28 @@ update_state (OrgdeskPostsPage *self)
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+}
+
+static void
+update_write_access (OrgdeskPostsPage *self)
+{
+  gboolean read_only = orgdesk_write_access_get_read_only (self->write_access);
+  g_autofree char *explanation = orgdesk_write_access_dup_explanation (self->write_access);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "posts.new", !read_only);
+  /* Kept while the bar slides away, so it doesn't empty in the animation. */
+  if (explanation != NULL)
+    gtk_label_set_label (self->read_only_label, explanation);
+  gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
+  if (read_only)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->toolbar_new_post_button),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, explanation, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->toolbar_new_post_button),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0)
+    update_empty_page (self);
+  orgdesk_post_page_set_read_only (self->post_page, read_only);
 }
 
 static void
@@ -297,7 +334,7 @@ show_editor (OrgdeskPostsPage *self)
     return;
 
   editor = orgdesk_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), session,
-                                    _("New Post"), _("_Publish"), TRUE, NULL, NULL);
+                                    self->write_access, _("New Post"), _("_Publish"), TRUE, NULL, NULL);
   g_object_set_data_full (G_OBJECT (editor), "orgdesk-post-id", orgdesk_post_repository_new_post_id (), g_free);
   g_signal_connect_object (editor, "save", G_CALLBACK (on_editor_save_cb), self, 0);
   g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
@@ -309,7 +346,13 @@ new_post_activated (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  show_editor (ORGDESK_POSTS_PAGE (widget));
+  OrgdeskPostsPage *self = ORGDESK_POSTS_PAGE (widget);
+
+  /* Disabled then; this is for a caller that doesn't look. */
+  if (orgdesk_write_access_get_read_only (self->write_access))
+    return;
+
+  show_editor (self);
 }
 
 static void
@@ -330,7 +373,8 @@ orgdesk_posts_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (orgdesk_posts_page_parent_class)->constructed (object);
 
-  self->post_page = ORGDESK_POST_PAGE (orgdesk_post_page_new (self->repository, self->comment_repository));
+  self->post_page = ORGDESK_POST_PAGE (orgdesk_post_page_new (self->repository, self->comment_repository,
+                                                              self->write_access));
   gtk_stack_add_named (self->view_stack, GTK_WIDGET (self->post_page), "post");
   g_signal_connect_object (self->post_page, "closed", G_CALLBACK (on_post_closed_cb), self, G_CONNECT_SWAPPED);
 
@@ -338,6 +382,11 @@ orgdesk_posts_page_constructed (GObject *object)
                            G_CALLBACK (on_active_organization_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (get_database (self), "notify::state",
                            G_CALLBACK (on_database_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->write_access, "notify::read-only",
+                           G_CALLBACK (update_write_access), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->write_access, "notify::organization-name",
+                           G_CALLBACK (update_write_access), self, G_CONNECT_SWAPPED);
+  update_write_access (self);
   orgdesk_posts_page_reload (self);
 }
 
@@ -353,6 +402,7 @@ orgdesk_posts_page_dispose (GObject *object)
   g_clear_pointer (&self->organization_id, g_free);
   g_clear_object (&self->repository);
   g_clear_object (&self->comment_repository);
+  g_clear_object (&self->write_access);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_POSTS_PAGE);
   /* A plain GtkWidget subclass unparents its own children (the template's box). */
@@ -425,6 +475,10 @@ orgdesk_posts_page_set_property (GObject      *object,
       self->comment_repository = g_value_dup_object (value);
       break;
 
+    case PROP_WRITE_ACCESS:
+      self->write_access = g_value_dup_object (value);
+      break;
+
     case PROP_SORT:
       set_sort (self, g_value_get_string (value));
       break;
@@ -451,6 +505,9 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   properties[PROP_COMMENT_REPOSITORY] =
     g_param_spec_object ("comment-repository", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WRITE_ACCESS] =
+    g_param_spec_object ("write-access", NULL, NULL, ORGDESK_TYPE_WRITE_ACCESS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* The nick of an #OrgdeskPostSort: "newest", "oldest" or "title". */
   properties[PROP_SORT] =
     g_param_spec_string ("sort", NULL, NULL, "newest",
@@ -461,6 +518,9 @@ orgdesk_posts_page_class_init (OrgdeskPostsPageClass *klass)
   g_type_ensure (ORGDESK_TYPE_POST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/orgdesk/Orgdesk/orgdesk-posts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, read_only_revealer);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, toolbar_new_post_button);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OrgdeskPostsPage, stack);
@@ -491,6 +551,7 @@ orgdesk_posts_page_init (OrgdeskPostsPage *self)
  * orgdesk_posts_page_new:
  * @repository: the posts
  * @comment_repository: their comments
+ * @write_access: whether the active organization's data may be changed
  * @sort: (nullable): the order to start with (#OrgdeskPostSort's nick), so the
  *   first load is already in it
  *
@@ -499,14 +560,17 @@ orgdesk_posts_page_init (OrgdeskPostsPage *self)
 GtkWidget *
 orgdesk_posts_page_new (OrgdeskPostRepository    *repository,
                         OrgdeskCommentRepository *comment_repository,
+                        OrgdeskWriteAccess       *write_access,
                         const char               *sort)
 {
   g_return_val_if_fail (ORGDESK_IS_POST_REPOSITORY (repository), NULL);
   g_return_val_if_fail (ORGDESK_IS_COMMENT_REPOSITORY (comment_repository), NULL);
+  g_return_val_if_fail (ORGDESK_IS_WRITE_ACCESS (write_access), NULL);
 
   return g_object_new (ORGDESK_TYPE_POSTS_PAGE,
                        "repository", repository,
                        "comment-repository", comment_repository,
+                       "write-access", write_access,
                        "sort", sort,
                        NULL);
 }
@@ -523,4 +587,22 @@ orgdesk_posts_page_get_visible_state (OrgdeskPostsPage *self)
 {
   g_return_val_if_fail (ORGDESK_IS_POSTS_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * orgdesk_posts_page_get_read_only_message:
+ * @self: a #OrgdeskPostsPage
+ *
+ * Returns: (nullable): what the read-only banner says while it is shown
+ *   (for tests and accessibility checks)
+ */
+const char *
+orgdesk_posts_page_get_read_only_message (OrgdeskPostsPage *self)
+{
+  g_return_val_if_fail (ORGDESK_IS_POSTS_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->read_only_revealer))
+    return NULL;
+
+  return gtk_label_get_label (self->read_only_label);
 }

@@ -29,6 +29,7 @@ struct _OrgdeskWindow
   GSettings            *settings;
   OrgdeskPostRepository *post_repository;
   OrgdeskCommentRepository *comment_repository;
+  OrgdeskWriteAccess   *write_access;
   GSignalGroup         *sign_in_signals;
   gboolean              syncing_selector;
 
@@ -60,6 +61,7 @@ enum {
   PROP_SETTINGS,
   PROP_POST_REPOSITORY,
   PROP_COMMENT_REPOSITORY,
+  PROP_WRITE_ACCESS,
   N_PROPS
 };
 
@@ -427,10 +429,12 @@ orgdesk_window_constructed (GObject *object)
   g_assert (ORGDESK_IS_SESSION (self->session));
   g_assert (G_IS_SETTINGS (self->settings));
   g_assert (ORGDESK_IS_POST_REPOSITORY (self->post_repository));
+  g_assert (ORGDESK_IS_WRITE_ACCESS (self->write_access));
 
   {
     g_autofree char *sort = g_settings_get_string (self->settings, "posts-sort");
-    GtkWidget *posts_page = orgdesk_posts_page_new (self->post_repository, self->comment_repository, sort);
+    GtkWidget *posts_page = orgdesk_posts_page_new (self->post_repository, self->comment_repository,
+                                                    self->write_access, sort);
 
     /* The order chosen last time is the first load's; a new choice is kept. */
     adw_bin_set_child (self->posts_bin, posts_page);
@@ -457,6 +461,7 @@ orgdesk_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->post_repository);
   g_clear_object (&self->comment_repository);
+  g_clear_object (&self->write_access);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ORGDESK_TYPE_WINDOW);
 
@@ -489,6 +494,10 @@ orgdesk_window_set_property (GObject      *object,
       self->comment_repository = g_value_dup_object (value);
       break;
 
+    case PROP_WRITE_ACCESS:
+      self->write_access = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -517,6 +526,9 @@ orgdesk_window_class_init (OrgdeskWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_COMMENT_REPOSITORY] =
     g_param_spec_object ("comment-repository", NULL, NULL, ORGDESK_TYPE_COMMENT_REPOSITORY,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WRITE_ACCESS] =
+    g_param_spec_object ("write-access", NULL, NULL, ORGDESK_TYPE_WRITE_ACCESS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -566,6 +578,7 @@ orgdesk_window_new (OrgdeskApplication *application)
                        "settings", orgdesk_application_get_settings (application),
                        "post-repository", orgdesk_application_get_post_repository (application),
                        "comment-repository", orgdesk_application_get_comment_repository (application),
+                       "write-access", orgdesk_application_get_write_access (application),
                        NULL);
 }
 
