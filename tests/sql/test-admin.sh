@@ -340,13 +340,15 @@ stored_kids ()
 node "$srcdir/tests/logto-stand-in/server.mjs" --test-hooks --ready-file "$work/stand-in.json" \
   > "$work/stand-in.log" 2>&1 &
 stand_in_pid=$!
-for _ in $(seq 1 200); do
+# Under a loaded machine (the whole suite on two cores) node takes its time.
+for _ in $(seq 1 600); do
   [ -s "$work/stand-in.json" ] && break
+  kill -0 "$stand_in_pid" 2>/dev/null || break
   sleep 0.1
 done
 if [ ! -s "$work/stand-in.json" ]; then
   diag "$(cat "$work/stand-in.log")"
-  echo "Bail out! the private Logto stand-in did not start"
+  echo "Bail out! the private Logto stand-in did not start in 60 s"
   exit 1
 fi
 endpoint=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/stand-in.json")
@@ -543,10 +545,16 @@ print(server.server_address[1])
 server.serve_forever()
 PYTHON
 issuer_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   [ -s "$work/issuer.port" ] && break
+  kill -0 "$issuer_pid" 2>/dev/null || break
   sleep 0.1
 done
+if [ ! -s "$work/issuer.port" ]; then
+  diag "$(cat "$work/issuer.log")"
+  echo "Bail out! the local HTTP server did not start in 60 s"
+  exit 1
+fi
 port=$(cat "$work/issuer.port")
 local_issuer=http://127.0.0.1:$port
 
