@@ -6,9 +6,12 @@
  *
  * Usage: orgdesk-admin COMMAND [--database URI] [OPTION...]
  *
- *   migrate   apply the shipped SQL migrations not yet applied
- *   seed      demo data for the Logto stand-in's organizations, or with
- *             --organization ID --posts N, N generated posts for benchmarks
+ *   migrate      apply the shipped SQL migrations not yet applied
+ *   seed         demo data for the Logto stand-in's organizations, or with
+ *                --organization ID --posts N, N generated posts for benchmarks
+ *   jwks sync    make orgdesk.auth_keys the issuer's current key set
+ *   config set   KEY VALUE… of orgdesk.auth_config (what tokens must say)
+ *   config show  print orgdesk.auth_config and the stored kids
  *
  * --database takes a libpq URI or key=value string; without it libpq's
  * environment (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSFILE…) applies.  A
@@ -22,7 +25,9 @@
 
 #include <locale.h>
 
+#include "orgdesk-admin-config.h"
 #include "orgdesk-admin-db.h"
+#include "orgdesk-admin-jwks.h"
 #include "orgdesk-admin-migrate.h"
 #include "orgdesk-admin-seed.h"
 
@@ -39,13 +44,47 @@
   "alone).  With --organization ID --posts N: N generated posts in one\n" \
   "organization, for benchmarks."
 
+#define JWKS_SYNC_SUMMARY \
+  "Fetches the issuer's discovery document and the key set (JWKS) it names,\n" \
+  "and makes orgdesk.auth_keys hold exactly that set, in one transaction: new\n" \
+  "kids are added, changed keys updated, kids the issuer no longer lists\n" \
+  "removed.  Logto lists its previous key after a rotation until it drops it,\n" \
+  "so the database keeps an old key exactly as long as Logto does.  A set that\n" \
+  "is empty, malformed, has a key without kid, a repeated kid, private key\n" \
+  "material or a key Orgdesk cannot verify with is refused, changing nothing.\n" \
+  "The issuer is the configured one (orgdesk-admin config set issuer), or\n" \
+  "--issuer when nothing is configured; https, or http to a loopback host."
+
+#define CONFIG_SET_SUMMARY \
+  "Sets keys of orgdesk.auth_config, what an access token must say for the\n" \
+  "database to accept it, in one transaction, then prints the configuration.\n" \
+  "The first set must give both issuer and audience, e.g.\n" \
+  "  orgdesk-admin config set issuer https://logto.example.com/oidc \\\n" \
+  "                           audience https://orgdesk.example.com/db"
+
+#define CONFIG_SET_DESCRIPTION \
+  "Keys:\n" \
+  "  issuer URL         the tokens' \"iss\": Logto's <endpoint>/oidc (https, or\n" \
+  "                     http to a loopback host)\n" \
+  "  audience RESOURCE  the tokens' \"aud\": the database API resource indicator\n" \
+  "  clock-skew SECONDS leeway for exp, nbf and iat, 0 to 300 (default 60)\n" \
+  "  read-scope SCOPE   scope that allows reading (default data:read)\n" \
+  "  write-scope SCOPE  scope that allows writing (default data:write)\n" \
+  "After a change of issuer, run orgdesk-admin jwks sync."
+
+#define CONFIG_SHOW_SUMMARY \
+  "Prints orgdesk.auth_config, one \"key: value\" line per key, and the kids of\n" \
+  "the stored signing keys.  Fails (exit status 1) when nothing is configured."
+
 typedef struct
 {
-  char   *database;
-  char   *migrations;
-  char   *organization;
-  gint64  posts;
-  gint64  batch_size;
+  char                      *database;
+  char                      *migrations;
+  char                      *organization;
+  gint64                     posts;
+  gint64                     batch_size;
+  char                      *issuer;
+  OrgdeskAdminConfigUpdate  *config_update;
 } Options;
 
 static void
@@ -54,6 +93,8 @@ options_clear (Options *options)
   g_clear_pointer (&options->database, g_free);
   g_clear_pointer (&options->migrations, g_free);
   g_clear_pointer (&options->organization, g_free);
+  g_clear_pointer (&options->issuer, g_free);
+  g_clear_pointer (&options->config_update, orgdesk_admin_config_update_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -96,6 +137,30 @@ run_seed (PGconn   *conn,
 }
 
 static gboolean
+run_jwks_sync (PGconn   *conn,
+               Options  *options,
+               GError  **error)
+{
+  return orgdesk_admin_jwks_sync (conn, options->issuer, error);
+}
+
+static gboolean
+run_config_set (PGconn   *conn,
+                Options  *options,
+                GError  **error)
+{
+  return orgdesk_admin_config_set (conn, options->config_update, error);
+}
+
+static gboolean
+run_config_show (PGconn   *conn,
+                 Options  *options,
+                 GError  **error)
+{
+  return orgdesk_admin_config_show (conn, error);
+}
+
+static gboolean
 check_seed_options (const Options  *options,
                     GError        **error)
 {
@@ -120,9 +185,37 @@ check_seed_options (const Options  *options,
   return TRUE;
 }
 
+typedef enum
+{
+  COMMAND_MIGRATE,
+  COMMAND_SEED,
+  COMMAND_JWKS_SYNC,
+  COMMAND_CONFIG_SET,
+  COMMAND_CONFIG_SHOW,
+} CommandId;
+
+typedef struct
+{
+  CommandId    id;
+  const char  *name;              /* as typed: "jwks sync" */
+  CommandFunc  func;
+  const char  *parameter_string;  /* NULL: no arguments besides options */
+  const char  *summary;
+  const char  *description;
+} Command;
+
+static const Command commands[] = {
+  { COMMAND_MIGRATE, "migrate", run_migrate, NULL, MIGRATE_SUMMARY, NULL },
+  { COMMAND_SEED, "seed", run_seed, NULL, SEED_SUMMARY, NULL },
+  { COMMAND_JWKS_SYNC, "jwks sync", run_jwks_sync, NULL, JWKS_SYNC_SUMMARY, NULL },
+  { COMMAND_CONFIG_SET, "config set", run_config_set, "KEY VALUE [KEY VALUE…]",
+    CONFIG_SET_SUMMARY, CONFIG_SET_DESCRIPTION },
+  { COMMAND_CONFIG_SHOW, "config show", run_config_show, NULL, CONFIG_SHOW_SUMMARY, NULL },
+};
+
 static GOptionContext *
-make_context (const char *command,
-              Options    *options)
+make_context (const Command *command,
+              Options       *options)
 {
   const GOptionEntry common[] = {
     { "database", 'd', 0, G_OPTION_ARG_STRING, &options->database,
@@ -143,68 +236,183 @@ make_context (const char *command,
       "Posts per transaction (default 50000)", "N" },
     { NULL }
   };
-  gboolean is_seed = g_str_equal (command, "seed");
-  GOptionContext *context = g_option_context_new (NULL);
+  const GOptionEntry jwks_sync[] = {
+    { "issuer", 0, 0, G_OPTION_ARG_STRING, &options->issuer,
+      "Issuer to fetch the keys of, when none is configured (default: the configured one)", "URL" },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new (command->parameter_string);
 
-  g_option_context_set_summary (context, is_seed ? SEED_SUMMARY : MIGRATE_SUMMARY);
+  g_option_context_set_summary (context, command->summary);
+  if (command->description != NULL)
+    g_option_context_set_description (context, command->description);
   g_option_context_add_main_entries (context, common, NULL);
-  g_option_context_add_main_entries (context, is_seed ? seed : migrate, NULL);
+
+  switch (command->id)
+    {
+    case COMMAND_MIGRATE:
+      g_option_context_add_main_entries (context, migrate, NULL);
+      break;
+    case COMMAND_SEED:
+      g_option_context_add_main_entries (context, seed, NULL);
+      break;
+    case COMMAND_JWKS_SYNC:
+      g_option_context_add_main_entries (context, jwks_sync, NULL);
+      break;
+    case COMMAND_CONFIG_SET:
+    case COMMAND_CONFIG_SHOW:
+    default:
+      break;
+    }
+
   return context;
+}
+
+/* Before connecting: what a usage error (exit status 2) is. */
+static gboolean
+check_options (const Command  *command,
+               Options        *options,
+               char          **arguments,
+               GError        **error)
+{
+  switch (command->id)
+    {
+    case COMMAND_SEED:
+      return check_seed_options (options, error);
+    case COMMAND_JWKS_SYNC:
+      return options->issuer == NULL || orgdesk_admin_check_issuer (options->issuer, error);
+    case COMMAND_CONFIG_SET:
+      options->config_update = orgdesk_admin_config_update_parse ((const char * const *) arguments, error);
+      return options->config_update != NULL;
+    case COMMAND_MIGRATE:
+    case COMMAND_CONFIG_SHOW:
+    default:
+      return TRUE;
+    }
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (commands[i].name, name))
+        return &commands[i];
+    }
+
+  return NULL;
 }
 
 #define USAGE \
   "Usage: orgdesk-admin COMMAND [OPTION…]\n\n" \
   "Commands:\n" \
-  "  migrate   Apply the SQL migrations not yet applied\n" \
-  "  seed      Add demo data, or --organization ID --posts N generated posts\n\n" \
+  "  migrate      Apply the SQL migrations not yet applied\n" \
+  "  seed         Add demo data, or --organization ID --posts N generated posts\n" \
+  "  jwks sync    Make the stored signing keys the issuer's current key set\n" \
+  "  config set   Set KEY VALUE… of the token configuration\n" \
+  "  config show  Print the token configuration and the stored kids\n\n" \
   "orgdesk-admin COMMAND --help shows the options of a command.\n"
 
 static int
-run (const char   *command,
-     CommandFunc   func,
-     int           argc,
-     char        **argv)
+run (const Command  *command,
+     int             argc,
+     char          **argv)
 {
-  g_auto(Options) options = { NULL, NULL, NULL, -1, DEFAULT_BATCH_SIZE };
+  g_auto(Options) options = { NULL, NULL, NULL, -1, DEFAULT_BATCH_SIZE, NULL, NULL };
   g_autoptr(GOptionContext) context = make_context (command, &options);
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *prgname = g_strconcat ("orgdesk-admin ", command, NULL);
+  g_autofree char *prgname = g_strconcat ("orgdesk-admin ", command->name, NULL);
 
   /* "Usage: orgdesk-admin seed [OPTION…]" in --help. */
   g_set_prgname (prgname);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      (g_str_equal (command, "seed") && !check_seed_options (&options, &error)))
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("orgdesk-admin %s: %s\n", command, error->message);
+      g_printerr ("orgdesk-admin %s: %s\n", command->name, error->message);
       return 2;
     }
-  if (argc > 1)
+  /* "config set -- clock-skew …": the parser leaves the "--" behind. */
+  if (argc > 1 && g_str_equal (argv[1], "--"))
     {
-      g_printerr ("orgdesk-admin %s: unexpected argument “%s”\n", command, argv[1]);
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
+  if (argc > 1 && command->parameter_string == NULL)
+    {
+      g_printerr ("orgdesk-admin %s: unexpected argument “%s”\n", command->name, argv[1]);
+      return 2;
+    }
+  if (!check_options (command, &options, argv + 1, &error))
+    {
+      g_printerr ("orgdesk-admin %s: %s\n", command->name, error->message);
       return 2;
     }
 
   conn = orgdesk_admin_connect (options.database != NULL ? options.database : "", &error);
   if (conn == NULL)
     {
-      g_printerr ("orgdesk-admin %s: %s\n", command, error->message);
+      g_printerr ("orgdesk-admin %s: %s\n", command->name, error->message);
       return 1;
     }
 
   description = orgdesk_admin_describe (conn);
-  g_print ("orgdesk-admin %s: %s\n", command, description);
+  g_print ("orgdesk-admin %s: %s\n", command->name, description);
 
-  if (!func (conn, &options, &error))
+  if (!command->func (conn, &options, &error))
     {
-      g_printerr ("orgdesk-admin %s: %s\n", command, error->message);
+      g_printerr ("orgdesk-admin %s: %s\n", command->name, error->message);
       return error->code == ORGDESK_ADMIN_ERROR_TOO_NEW ? 3 : 1;
     }
 
   return 0;
 }
+
+/* "jwks" and "config" take a subcommand: "orgdesk-admin jwks sync …". */
+static int
+run_group (const char  *group,
+           const char  *usage,
+           int          argc,
+           char       **argv)
+{
+  g_autofree char *name = NULL;
+  const Command *command;
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      if (argc < 2)
+        {
+          g_printerr ("%s", usage);
+          return 2;
+        }
+      g_print ("%s", usage);
+      return 0;
+    }
+
+  name = g_strconcat (group, " ", argv[1], NULL);
+  command = find_command (name);
+  if (command == NULL)
+    {
+      g_printerr ("orgdesk-admin %s: unknown command “%s”\n\n%s", group, argv[1], usage);
+      return 2;
+    }
+
+  /* argv[1], the subcommand, takes the place of the program name. */
+  return run (command, argc - 1, argv + 1);
+}
+
+#define JWKS_USAGE \
+  "Usage: orgdesk-admin jwks sync [--database URI] [--issuer URL]\n\n" \
+  "  sync   Make the stored signing keys the issuer's current key set\n\n" \
+  "orgdesk-admin jwks sync --help shows its options.\n"
+
+#define CONFIG_USAGE \
+  "Usage: orgdesk-admin config set KEY VALUE [KEY VALUE…] [--database URI]\n" \
+  "       orgdesk-admin config show [--database URI]\n\n" \
+  "Keys: " ORGDESK_ADMIN_CONFIG_KEYS "\n\n" \
+  "orgdesk-admin config set --help describes them.\n"
 
 int
 main (int    argc,
@@ -220,9 +428,13 @@ main (int    argc,
 
   /* argv[1] is the command; the option parser sees the rest. */
   if (g_str_equal (argv[1], "migrate"))
-    return run ("migrate", run_migrate, argc - 1, argv + 1);
+    return run (find_command ("migrate"), argc - 1, argv + 1);
   if (g_str_equal (argv[1], "seed"))
-    return run ("seed", run_seed, argc - 1, argv + 1);
+    return run (find_command ("seed"), argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "jwks"))
+    return run_group ("jwks", JWKS_USAGE, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "config"))
+    return run_group ("config", CONFIG_USAGE, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       g_print (USAGE);
