@@ -17,16 +17,20 @@
 #   4. starts a throwaway PostgreSQL cluster (build-aux/postgres-cluster.sh,
 #      in a directory under /tmp, port chosen by the kernel, random passwords),
 #      applies the schema (orgdesk-admin migrate) and seeds demo posts for the
-#      stand-in's organizations (orgdesk-admin seed);
+#      stand-in's organizations (orgdesk-admin seed), and puts PgBouncer in
+#      front of it (build-aux/pgbouncer.sh: transaction pooling, as deployed);
 #   5. sets the Devel app's logto-endpoint and database-uri to them (never the
-#      stable app's settings) and runs _build-local/src/orgdesk;
-#   6. stops the stand-in and the cluster (deleting it) when the app exits or
-#      on Ctrl+C.
+#      stable app's settings; the app's role through PgBouncer) and runs
+#      _build-local/src/orgdesk;
+#   6. stops the stand-in, PgBouncer and the cluster (deleting it) when the app
+#      exits or on Ctrl+C.
 #
 # Environment:
 #   ORGDESK_SKIP_SETUP=1     never run setup-debian.sh
 #   ORGDESK_RUN_HEADLESS=1   without DISPLAY/WAYLAND_DISPLAY, run the app under
 #                            xvfb-run (and dbus-run-session if there is no bus)
+#   ORGDESK_LOCAL_DIRECT=1   connect the app straight to PostgreSQL, without
+#                            PgBouncer
 #   ORGDESK_LOCAL_BIG_ORGANIZATION=1
 #                            also give Acme Corporation 1,000,000 posts (about
 #                            20 s more), to try paging and search at scale
@@ -94,6 +98,7 @@ else
 fi
 logto_pid=
 pg_dir=
+pgbouncer_started=0
 database_uri_set=0
 
 # shellcheck disable=SC2317  # run by the EXIT trap
@@ -105,6 +110,10 @@ cleanup ()
     kill "$logto_pid" 2>/dev/null || true
     wait "$logto_pid" 2>/dev/null || true
     say "stopped the Logto stand-in"
+  fi
+  if [ "$pgbouncer_started" = 1 ]; then
+    build-aux/pgbouncer.sh stop "$pg_dir" || true
+    say "stopped PgBouncer"
   fi
   if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
     build-aux/postgres-cluster.sh stop "$pg_dir" fast || true
@@ -176,6 +185,21 @@ if [ "${ORGDESK_LOCAL_BIG_ORGANIZATION:-0}" = 1 ]; then
   "$admin" seed --database "$ORGDESK_DATABASE_OWNER_URI" \
     --organization i65bwzbgujz5kyen4maur --posts 1000000
 fi
+# The app's role goes through PgBouncer in transaction pooling mode, as in a
+# deployment; the owner (migrate, seed, psql) goes straight to PostgreSQL.
+app_database_uri=$ORGDESK_DATABASE_URI
+app_database_port=$ORGDESK_PG_PORT
+app_database_via="straight to PostgreSQL (ORGDESK_LOCAL_DIRECT=1)"
+if [ "${ORGDESK_LOCAL_DIRECT:-0}" != 1 ]; then
+  pgbouncer_started=1
+  build-aux/pgbouncer.sh start "$pg_dir"
+  # ORGDESK_PGBOUNCER_PORT, ORGDESK_PGBOUNCER_URI (the app's role)
+  # shellcheck source=/dev/null
+  . "$pg_dir/pgbouncer.env"
+  app_database_uri=$ORGDESK_PGBOUNCER_URI
+  app_database_port=$ORGDESK_PGBOUNCER_PORT
+  app_database_via="through PgBouncer (transaction pooling; PostgreSQL itself on port $ORGDESK_PG_PORT)"
+fi
 
 # 5. Point the Devel app at them.  Its schema lives in the build directory; with no
 #    working dconf, gsettings would keep the value in memory only, so then both
@@ -192,12 +216,13 @@ fi
 # The app's role with its password: fine for a cluster that lives as long as
 # this script (the settings are reset when it stops).
 database_uri_set=1
-gsettings set $app_id database-uri "'$ORGDESK_DATABASE_URI'"
+gsettings set $app_id database-uri "'$app_database_uri'"
 
 cat <<EOF
 
   Logto stand-in: $endpoint   (log: $build/logto-stand-in.log)
-  PostgreSQL:     postgresql://orgdesk_app@127.0.0.1:$ORGDESK_PG_PORT/orgdesk   (log: $build/postgres-setup.log)
+  PostgreSQL:     postgresql://orgdesk_app@127.0.0.1:$app_database_port/orgdesk   (log: $build/postgres-setup.log)
+                  $app_database_via;
                   a throwaway cluster with demo posts, deleted when you quit; to look
                   inside: psql '$ORGDESK_DATABASE_SUPERUSER_URI'
 

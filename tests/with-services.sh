@@ -18,7 +18,10 @@
 #     plus a unix socket for the superuser), with roles orgdesk_owner and
 #     orgdesk_app, a database orgdesk owned by orgdesk_owner, and pgTAP.  The
 #     schema is not applied here: tests that need it run `orgdesk-admin
-#     migrate` (idempotent) from their build.
+#     migrate` (idempotent) from their build;
+#   - PgBouncer in front of that cluster's database orgdesk
+#     (build-aux/pgbouncer.sh: transaction pooling, two server connections per
+#     role, no reset query, kernel-chosen port on 127.0.0.1, scram-sha-256).
 # and exports for the tests:
 #   ORGDESK_TEST_LOGTO_ENDPOINT    the stand-in's endpoint (issuer is <endpoint>/oidc)
 #   ORGDESK_TEST_SERVICES_DIR      the throwaway directory (logs, browser profiles)
@@ -27,6 +30,8 @@
 #   ORGDESK_TEST_DATABASE_OWNER_URI      orgdesk as orgdesk_owner over TCP (password inside)
 #   ORGDESK_TEST_DATABASE_SUPERUSER_URI  orgdesk as postgres over the unix socket
 #   ORGDESK_TEST_PGHOST, ORGDESK_TEST_PGPORT  the socket directory and the port
+#   ORGDESK_TEST_PGBOUNCER_URI           orgdesk as orgdesk_app through PgBouncer (password inside)
+#   ORGDESK_TEST_PGBOUNCER_PORT          PgBouncer's port on 127.0.0.1
 # Everything is stopped on exit.  Set ORGDESK_TEST_KEEP=1 to keep the directory.
 
 set -euo pipefail
@@ -41,6 +46,7 @@ cleanup ()
 {
   local rc=$?
   if [ -n "$pg_dir" ]; then
+    "$srcdir/build-aux/pgbouncer.sh" stop "$pg_dir" >/dev/null 2>&1 || true
     "$srcdir/build-aux/postgres-cluster.sh" stop "$pg_dir" immediate >/dev/null 2>&1 || true
   fi
   if [ -n "$logto_pid" ]; then
@@ -93,6 +99,8 @@ start_postgres ()
 {
   local ORGDESK_PG_PORT ORGDESK_PG_SOCKET_DIR ORGDESK_DATABASE_URI
   local ORGDESK_DATABASE_OWNER_URI ORGDESK_DATABASE_SUPERUSER_URI
+  # shellcheck disable=SC2034  # pgbouncer.env assigns the owner's URI too
+  local ORGDESK_PGBOUNCER_PORT ORGDESK_PGBOUNCER_URI ORGDESK_PGBOUNCER_OWNER_URI
 
   pg_dir=$work/postgres
   "$srcdir/build-aux/postgres-cluster.sh" start --with-pgtap "$pg_dir"
@@ -102,6 +110,13 @@ start_postgres ()
   export ORGDESK_TEST_DATABASE_URI=$ORGDESK_DATABASE_URI
   export ORGDESK_TEST_DATABASE_OWNER_URI=$ORGDESK_DATABASE_OWNER_URI
   export ORGDESK_TEST_DATABASE_SUPERUSER_URI=$ORGDESK_DATABASE_SUPERUSER_URI
+
+  # Returns once a query through it has been answered.
+  "$srcdir/build-aux/pgbouncer.sh" start "$pg_dir"
+  # shellcheck source=/dev/null
+  . "$pg_dir/pgbouncer.env"
+  export ORGDESK_TEST_PGBOUNCER_URI=$ORGDESK_PGBOUNCER_URI
+  export ORGDESK_TEST_PGBOUNCER_PORT=$ORGDESK_PGBOUNCER_PORT
 }
 
 node "$srcdir/tests/logto-stand-in/server.mjs" --test-hooks --ready-file "$work/logto.json" \
