@@ -580,6 +580,16 @@ count_titled (const char *title)
   return g_ascii_strtoll (count, NULL, 10);
 }
 
+/* By id, not title: the PgBouncer variant runs this test again in the same
+ * database, where the first run's post has the same title. */
+static gint64
+count_with_id (const char *post_id)
+{
+  g_autofree char *count = orgdesk_test_database_dup_value ("SELECT count (*) FROM orgdesk.posts WHERE id = $1::uuid", post_id);
+
+  return g_ascii_strtoll (count, NULL, 10);
+}
+
 static void
 test_create_while_down (void)
 {
@@ -653,7 +663,7 @@ test_create_while_down (void)
   n_after = orgdesk_test_database_count_posts (acme ());
   g_test_message ("the create cut off in flight %s",
                   n_after == n_posts ? "was rolled back" : "committed, although its caller was told it failed");
-  g_assert_cmpint (n_after - n_posts, ==, count_titled (cut_title));
+  g_assert_cmpint (n_after - n_posts, ==, count_with_id (cut_id));
   g_assert_cmpint (n_after - n_posts, <=, 1);
 
   orgdesk_post_repository_create_async (posts, cut_id, cut_title, "saved again", NULL,
@@ -664,7 +674,7 @@ test_create_while_down (void)
   g_assert_cmpstr (orgdesk_post_get_id (created), ==, cut_id);
   g_assert_cmpstr (orgdesk_post_get_body (created), ==, "saved again");
   g_assert_cmpint (orgdesk_test_database_count_posts (acme ()), ==, n_posts + 1);
-  g_assert_cmpint (count_titled (cut_title), ==, 1);
+  g_assert_cmpint (count_with_id (cut_id), ==, 1);
 }
 
 /* }}} */
