@@ -9,10 +9,14 @@
 # Usage: build-aux/run-bench.sh [--quick] [ORGDESK-BENCH-OPTION...]
 #
 #   1. builds _build-bench (--buildtype=release);
-#   2. under tests/with-services.sh (Logto stand-in, throwaway PostgreSQL,
+#   2. under tests/with-services.sh (Logto stand-in, throwaway PostgreSQL
+#      that preloads the orgdesk_auth extension of that build, PgBouncer,
 #      keyring, Xvfb, headless browser): applies the schema (orgdesk-admin
-#      migrate) and seeds the first three organizations of the stand-in's user
-#      dave (orgdesk-admin seed; the 1,000,000 posts take about 20 s);
+#      migrate), tells the extension which tokens to accept (orgdesk-admin
+#      config set: the stand-in's issuer, the database API resource; jwks sync:
+#      the stand-in's keys) and seeds the first three organizations of the
+#      stand-in's user dave (orgdesk-admin seed; the 1,000,000 posts take
+#      about 20 s);
 #   3. runs orgdesk-bench, which signs in as dave and prints a table and a last
 #      line of JSON; the output is also kept in <build>/bench-last.txt.
 #
@@ -53,6 +57,14 @@ if [ "${1:-}" = --with-services ]; then
   "$admin" migrate --database "$ORGDESK_TEST_DATABASE_OWNER_URI" \
     --migrations "$srcdir/src/server/migrations" >/dev/null
 
+  # What orgdesk.authenticate() accepts: the tokens the stand-in issues for
+  # the database API resource (the one orgdesk-bench asks for).
+  say "configuring orgdesk_auth…"
+  "$admin" config set issuer "$ORGDESK_TEST_LOGTO_ENDPOINT/oidc" \
+    audience https://orgdesk.example.com/db \
+    --database "$ORGDESK_TEST_DATABASE_OWNER_URI" >/dev/null
+  "$admin" jwks sync --database "$ORGDESK_TEST_DATABASE_OWNER_URI" >/dev/null
+
   bench_args=()
   for i in "${!organizations[@]}"; do
     say "seeding ${organizations[$i]} with ${sizes[$i]} posts…"
@@ -84,7 +96,12 @@ elif [ "$(meson introspect --buildoptions "$build" | python3 -c \
        != release ]; then
   meson configure "$build" --buildtype=release >&2
 fi
-ninja -C "$build" src/tools/orgdesk-bench src/server/orgdesk-admin >&2
+ninja -C "$build" src/tools/orgdesk-bench src/server/orgdesk-admin \
+  src/server/orgdesk-auth/orgdesk_auth.so >&2
+
+# The cluster preloads this build's extension (build-aux/postgres-cluster.sh).
+: "${ORGDESK_AUTH_MODULE:=$build/src/server/orgdesk-auth/orgdesk_auth.so}"
+export ORGDESK_AUTH_MODULE
 
 if [ -z "${ORGDESK_BENCH_SIZES:-}" ]; then
   if [ $quick = 1 ]; then

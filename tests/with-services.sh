@@ -31,6 +31,7 @@
 #   ORGDESK_TEST_DATABASE_SUPERUSER_URI  orgdesk as postgres over the unix socket
 #   ORGDESK_TEST_PGHOST, ORGDESK_TEST_PGPORT  the socket directory and the port
 #   ORGDESK_TEST_PGBOUNCER_URI           orgdesk as orgdesk_app through PgBouncer (password inside)
+#   ORGDESK_TEST_PGBOUNCER_OWNER_URI     orgdesk as orgdesk_owner through PgBouncer (password inside)
 #   ORGDESK_TEST_PGBOUNCER_PORT          PgBouncer's port on 127.0.0.1
 # Everything is stopped on exit.  Set ORGDESK_TEST_KEEP=1 to keep the directory.
 
@@ -99,7 +100,6 @@ start_postgres ()
 {
   local ORGDESK_PG_PORT ORGDESK_PG_SOCKET_DIR ORGDESK_DATABASE_URI
   local ORGDESK_DATABASE_OWNER_URI ORGDESK_DATABASE_SUPERUSER_URI
-  # shellcheck disable=SC2034  # pgbouncer.env assigns the owner's URI too
   local ORGDESK_PGBOUNCER_PORT ORGDESK_PGBOUNCER_URI ORGDESK_PGBOUNCER_OWNER_URI
 
   pg_dir=$work/postgres
@@ -116,6 +116,7 @@ start_postgres ()
   # shellcheck source=/dev/null
   . "$pg_dir/pgbouncer.env"
   export ORGDESK_TEST_PGBOUNCER_URI=$ORGDESK_PGBOUNCER_URI
+  export ORGDESK_TEST_PGBOUNCER_OWNER_URI=$ORGDESK_PGBOUNCER_OWNER_URI
   export ORGDESK_TEST_PGBOUNCER_PORT=$ORGDESK_PGBOUNCER_PORT
 }
 

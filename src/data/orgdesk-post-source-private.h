@@ -16,5 +16,7 @@ OrgdeskPostSource *_orgdesk_post_source_new (OrgdeskPostRepository  *repository,
                                              OrgdeskRepositoryScope *scope,
                                              const char             *search,
                                              OrgdeskPostSort         sort);
+OrgdeskQuery      *_orgdesk_post_source_new_first_page_query (OrgdeskPostSource *self,
+                                                              guint              limit);
 
 G_END_DECLS

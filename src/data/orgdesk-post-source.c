@@ -441,3 +441,22 @@ orgdesk_post_source_get_organization_id (OrgdeskPostSource *self)
   g_return_val_if_fail (ORGDESK_IS_POST_SOURCE (self), NULL);
   return _orgdesk_repository_scope_get_organization_id (self->scope);
 }
+
+/**
+ * _orgdesk_post_source_new_first_page_query:
+ * @self: a #OrgdeskPostSource
+ * @limit: the page's size
+ *
+ * For orgdesk-bench, which times the statement the app sends.
+ *
+ * Returns: (transfer full): the statement of the list's first page, as its
+ *   loads send it (without the transaction's context statement)
+ */
+OrgdeskQuery *
+_orgdesk_post_source_new_first_page_query (OrgdeskPostSource *self,
+                                           guint              limit)
+{
+  g_return_val_if_fail (ORGDESK_IS_POST_SOURCE (self), NULL);
+
+  return new_page_query (self, 0, limit, NULL);
+}

@@ -17,9 +17,11 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
+#include "orgdesk-bench-auth.h"
 #include "orgdesk-database.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
+#include "orgdesk-post-source-private.h"
 #include "orgdesk-session.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-proxy.h"
@@ -40,7 +42,11 @@
  *     page, by OFFSET and by key;
  *   - the time to reach row 500,000 (OFFSET) and the page after it (keyset);
  *   - VmRSS before any model, after each organization's first page, and while
- *     touching pages spread over the largest organization.
+ *     touching pages spread over the largest organization;
+ *   - orgdesk.authenticate(): uncached and cached, and a page load with it
+ *     against the same page without a token, directly and through PgBouncer
+ *     (orgdesk-bench-auth.c; last, on connections of its own, with the
+ *     session's database tokens).
  *
  * It prints numbers and the goals beside them, never pass or fail.
  */
@@ -50,6 +56,9 @@
 #define SCROLL_TARGET_ROW         500000
 #define WAIT_TIMEOUT_MS           120000
 #define BASELINE_RUNS             50
+#define AUTH_RUNS                 200   /* quick: 20 */
+#define AUTH_FRESH_CONNECTIONS    20    /* quick: 5 */
+#define AUTH_NEW_TOKENS           40    /* quick: 10 */
 #define PAGE_SIZE                 ORGDESK_PAGED_MODEL_DEFAULT_PAGE_SIZE
 
 typedef struct
@@ -137,6 +146,8 @@ typedef struct
   guint                  walk_pages;
   guint                  walk_loaded_pages;
   GArray                *walk_us;
+
+  OrgdeskBenchAuth      *auth;
 } Bench;
 
 static void
@@ -676,6 +687,92 @@ measure_memory_walk (Bench *bench)
   bench->walk_loaded_pages = orgdesk_paged_model_get_n_loaded_pages (bench->model);
 }
 
+/* For the authenticate measurements: the active organization's database token
+ * and the statement of its list's first page, as the posts page sends it. */
+static void
+collect_page (Bench        *bench,
+              Organization *organization)
+{
+  g_autoptr(OrgdeskPageSource) source = NULL;
+  g_autoptr(OrgdeskQuery) query = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskTokenResponse *token = orgdesk_session_get_database_token (bench->session);
+
+  if (token == NULL)
+    die ("No database token for %s", organization->id);
+
+  source = orgdesk_post_repository_list (bench->repository, NULL, ORGDESK_POST_SORT_NEWEST, &error);
+  if (source == NULL)
+    die ("Cannot list the posts: %s", error->message);
+
+  query = _orgdesk_post_source_new_first_page_query (ORGDESK_POST_SOURCE (source), PAGE_SIZE);
+  orgdesk_bench_auth_add_page (bench->auth, organization->id, organization->n_rows,
+                               orgdesk_token_response_get_access_token (token), query);
+}
+
+static gboolean
+is_bench_organization (Bench      *bench,
+                       const char *id)
+{
+  for (guint i = 0; i < bench->organizations->len; i++)
+    if (g_str_equal (((Organization *) g_ptr_array_index (bench->organizations, i))->id, id))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Database tokens for up to @wanted of the user's other organizations, from
+ * the session's grant (the app's token path), for verifications that are new
+ * to a backend. */
+static void
+collect_new_tokens (Bench *bench,
+                    guint  wanted)
+{
+  GListModel *organizations = orgdesk_session_get_organizations (bench->session);
+  OrgdeskGrant *grant = orgdesk_session_get_grant (bench->session);
+  guint added = 0;
+
+  for (guint i = 0; added < wanted && i < g_list_model_get_n_items (organizations); i++)
+    {
+      g_autoptr(OrgdeskOrganization) organization = g_list_model_get_item (organizations, i);
+      const char *id = orgdesk_organization_get_id (organization);
+      g_autoptr(OrgdeskTokenResponse) token = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (is_bench_organization (bench, id))
+        continue;
+
+      orgdesk_grant_request_token_async (grant, id, ORGDESK_TEST_DATABASE_RESOURCE, NULL,
+                                         orgdesk_test_store_result_cb, &result);
+      wait_until (result_is_set, &result, "a database token");
+      token = orgdesk_grant_request_token_finish (grant, result, &error);
+      if (token == NULL)
+        die ("No database token for %s: %s", id, error->message);
+
+      orgdesk_bench_auth_add_fresh_token (bench->auth, orgdesk_token_response_get_access_token (token));
+      added++;
+    }
+
+  if (added < wanted)
+    g_printerr ("orgdesk-bench: only %u other organizations for new tokens\n", added);
+}
+
+/* Directly as the app (not through the counting proxy) and through PgBouncer;
+ * see orgdesk-bench-auth.c. */
+static void
+measure_authenticate (Bench *bench)
+{
+  collect_new_tokens (bench, bench->options.quick ? AUTH_NEW_TOKENS / 4 : AUTH_NEW_TOKENS);
+
+  orgdesk_bench_auth_measure (bench->auth, "direct", "direct",
+                              g_getenv ("ORGDESK_TEST_DATABASE_URI"),
+                              g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"), TRUE);
+  orgdesk_bench_auth_measure (bench->auth, "pgbouncer", "PgBouncer (transaction pool)",
+                              g_getenv ("ORGDESK_TEST_PGBOUNCER_URI"),
+                              g_getenv ("ORGDESK_TEST_PGBOUNCER_OWNER_URI"), FALSE);
+}
+
 /* }}} */
 
 /* Report {{{ */
@@ -815,6 +912,8 @@ build_json (Bench *bench)
   json_builder_end_object (builder);
   add_summary (builder, "walk_page_us", bench->walk_us);
 
+  orgdesk_bench_auth_add_json (bench->auth, builder);
+
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -940,6 +1039,8 @@ print_report (Bench *bench)
   print_rss ("after dropping the list", bench->rss_end_kb, bench->rss_before_kb);
   g_print ("  (walk pages: p50 %.2f ms, p95 %.2f ms, max %.2f ms each)\n\n", walk.p50, walk.p95, walk.max);
 
+  orgdesk_bench_auth_print (bench->auth);
+
   json = build_json (bench);
   g_print ("%s\n", json);
 }
@@ -978,6 +1079,7 @@ bench_clear (Bench *bench)
   g_clear_object (&bench->database);
   g_clear_object (&bench->session);
   g_clear_object (&bench->proxy);
+  g_clear_pointer (&bench->auth, orgdesk_bench_auth_free);
   g_clear_pointer (&bench->organizations, g_ptr_array_unref);
   g_clear_pointer (&bench->baseline_us, g_array_unref);
   g_clear_pointer (&bench->all_switch_us, g_array_unref);
@@ -1056,6 +1158,8 @@ main (int   argc,
   bench.offset_us = samples_new ();
   bench.keyset_us = samples_new ();
   bench.walk_us = samples_new ();
+  bench.auth = orgdesk_bench_auth_new (bench.options.quick ? AUTH_RUNS / 10 : AUTH_RUNS,
+                                       bench.options.quick ? AUTH_FRESH_CONNECTIONS / 4 : AUTH_FRESH_CONNECTIONS);
 
   g_printerr ("orgdesk-bench: signing in as %s...\n", bench.options.user);
   sign_in (&bench);
@@ -1071,6 +1175,7 @@ main (int   argc,
 
       measure_switch (&bench, organization, FALSE);
       organization->first_page_rss_kb = read_rss_kb ();
+      collect_page (&bench, organization);
     }
 
   g_printerr ("orgdesk-bench: %d switches...\n", bench.options.switches);
@@ -1084,6 +1189,9 @@ main (int   argc,
   measure_memory_walk (&bench);
   g_clear_object (&bench.model);
   bench.rss_end_kb = read_rss_kb ();
+
+  g_printerr ("orgdesk-bench: orgdesk.authenticate...\n");
+  measure_authenticate (&bench);
 
   print_report (&bench);
   bench_clear (&bench);
