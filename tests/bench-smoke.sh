@@ -97,6 +97,7 @@ for p in paths:
         if page is None:
             bad.append(f"{p}: no page of {organization}")
         elif not (measured(page.get("authenticated_us")) and measured(page.get("baseline_us")) and
+                  measured(page.get("owner_authenticated_us")) and
                   page.get("ratio_p50_per_mille", 0) > 0 and page.get("rows", 0) > 0):
             bad.append(f"{p}: {page}")
 print(("ok" if not bad else "not ok") + " 7 - authenticated page loads and their baseline on both paths" +
