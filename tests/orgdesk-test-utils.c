@@ -122,6 +122,16 @@ run_admin (const char * const *args)
     g_error ("orgdesk-admin %s failed: %s", args[0], standard_error);
 }
 
+/* The stand-in's current key set into orgdesk.auth_keys, as an operator does
+ * after a rotation at Logto. */
+void
+orgdesk_test_sync_database_keys (void)
+{
+  const char * const sync[] = { "jwks", "sync", NULL };
+
+  run_admin (sync);
+}
+
 /* The schema, and with a Logto stand-in the database's trust in it: its issuer,
  * the database resource as audience, and its signing keys, as an operator sets
  * them up (orgdesk-admin config set, jwks sync). */
@@ -140,10 +150,9 @@ orgdesk_test_migrate_database (void)
     const char * const configure[] = {
       "config", "set", "issuer", issuer, "audience", ORGDESK_TEST_DATABASE_RESOURCE, NULL
     };
-    const char * const sync[] = { "jwks", "sync", NULL };
 
     run_admin (configure);
-    run_admin (sync);
+    orgdesk_test_sync_database_keys ();
   }
 }
 
