@@ -265,7 +265,9 @@ test_hostile_profile_is_data (void)
 }
 
 /* What the policies allow the app role, whatever SQL it sends: only its own row.
- * (tests/sql/isolation.sql checks the same policies in pgTAP.) */
+ * (tests/sql/isolation.sql checks the same policies in pgTAP.)  The context is
+ * the one a user-level token of @subject gives; a superuser assumes it and
+ * becomes the app role for the statement. */
 static GError *
 run_as (const char *subject,
         const char *sql,
@@ -275,16 +277,17 @@ run_as (const char *subject,
   g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
 
-  OrgdeskQuery *context = orgdesk_query_new ("SELECT pg_catalog.set_config ('orgdesk.user_id', $1, true)");
+  OrgdeskQuery *context = orgdesk_query_new ("SELECT orgdesk.assume_context ($1, NULL)");
   OrgdeskQuery *query = orgdesk_query_new (sql);
 
   orgdesk_query_add_param (context, subject);
   orgdesk_query_add_param (query, param);
   g_ptr_array_add (queries, context);
+  g_ptr_array_add (queries, orgdesk_query_new ("SET LOCAL ROLE orgdesk_app"));
   g_ptr_array_add (queries, query);
-  results = orgdesk_test_run_queries (database, queries, NULL, &error);
+  results = orgdesk_test_run_queries (superuser, queries, NULL, &error);
   if (results != NULL)
-    g_assert_cmpuint (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 1)), ==, 0);
+    g_assert_cmpuint (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 2)), ==, 0);
 
   return error;
 }
