@@ -53,7 +53,7 @@ except Exception as e:
     sys.exit(0)
 
 def one(name):
-    t = trips.get(name, {})
+    t = trips.get(name) or {}
     return t.get("min") == 1 and t.get("max") == 1
 
 ok = one("switch_to_first_page")

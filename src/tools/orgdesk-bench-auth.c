@@ -67,6 +67,9 @@
 #define AUTHENTICATE_SQL   "SELECT orgdesk.authenticate ($1)"
 #define ASSUME_CONTEXT_SQL "SELECT orgdesk.assume_context ($1, $2)"
 #define EMPTY_SQL          "SELECT 1"
+#define COUNT_POSTS_SQL \
+  "SELECT coalesce ((SELECT posts FROM orgdesk.organization_post_counts" \
+  "                  WHERE logto_organization_id = $1), 0)"
 
 typedef enum
 {
@@ -438,12 +441,39 @@ typedef enum
   N_VARIANTS
 } Variant;
 
+/* How many posts the page's organization has, as the owner sees it. */
+static gboolean
+count_posts (Path   *path,
+             PGconn *owner,
+             Page   *page)
+{
+  const char *context_params[] = { path->user_id, page->organization_id };
+  const char *count_params[] = { page->organization_id };
+  const Statement statements[] = {
+    { ASSUME_CONTEXT_SQL, 2, context_params },
+    { COUNT_POSTS_SQL, 1, count_params },
+  };
+  PGresult *result = NULL;
+  gint64 elapsed_us;
+
+  if (!run_transaction (owner, statements, G_N_ELEMENTS (statements), 1, &result, &elapsed_us, &path->error))
+    return FALSE;
+
+  page->n_posts = (guint) value_int64 (result, 0);
+  PQclear (result);
+  return TRUE;
+}
+
 static gboolean
 measure_pages (OrgdeskBenchAuth *self,
                Path             *path,
                PGconn           *app,
                PGconn           *owner)
 {
+  for (guint p = 0; p < self->pages->len; p++)
+    if (!count_posts (path, owner, &g_array_index (self->pages, Page, p)))
+      return FALSE;
+
   for (guint p = 0; p < self->pages->len; p++)
     {
       const Page *page = &g_array_index (self->pages, Page, p);
@@ -702,7 +732,6 @@ orgdesk_bench_auth_new (guint runs,
 /**
  * orgdesk_bench_auth_add_page:
  * @organization_id: the organization
- * @n_posts: its posts
  * @token: its database token (copied)
  * @page_query: the first page of its posts as the app queries it
  *
@@ -711,7 +740,6 @@ orgdesk_bench_auth_new (guint runs,
 void
 orgdesk_bench_auth_add_page (OrgdeskBenchAuth *self,
                              const char       *organization_id,
-                             guint             n_posts,
                              const char       *token,
                              OrgdeskQuery     *page_query)
 {
@@ -723,7 +751,6 @@ orgdesk_bench_auth_add_page (OrgdeskBenchAuth *self,
   g_return_if_fail (self->tokens->len == self->pages->len);
 
   page.organization_id = g_strdup (organization_id);
-  page.n_posts = n_posts;
   page.token = self->tokens->len;
   page.query = g_object_ref (page_query);
   g_ptr_array_add (self->tokens, g_strdup (token));

@@ -23,7 +23,6 @@ OrgdeskBenchAuth *orgdesk_bench_auth_new             (guint             runs,
                                                       guint             fresh_connections);
 void              orgdesk_bench_auth_add_page        (OrgdeskBenchAuth *self,
                                                       const char       *organization_id,
-                                                      guint             n_posts,
                                                       const char       *token,
                                                       OrgdeskQuery     *page_query);
 void              orgdesk_bench_auth_add_fresh_token (OrgdeskBenchAuth *self,
