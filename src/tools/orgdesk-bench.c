@@ -584,11 +584,7 @@ measure_switch (Bench         *bench,
   g_clear_object (&bench->model);
   switch_to (bench, organization, &times);
   if (!open_list (bench, &times, error))
-    {
-      if (error == NULL)
-        die ("Cannot load %s's posts", organization->id);
-      return FALSE;
-    }
+    return FALSE;
 
   /* The token request overlaps the load; let it end before the next switch. */
   wait_until (session_settled, bench->session, "the database token");
@@ -1233,7 +1229,12 @@ main (int   argc,
     {
       g_printerr ("orgdesk-bench: %d switches...\n", bench.options.switches);
       for (int i = 0; i < bench.options.switches; i++)
-        measure_switch (&bench, g_ptr_array_index (bench.organizations, i % n_organizations), TRUE, NULL);
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!measure_switch (&bench, g_ptr_array_index (bench.organizations, i % n_organizations), TRUE, &error))
+            die ("%s", error->message);
+        }
 
       g_printerr ("orgdesk-bench: scrolling...\n");
       measure_scroll (&bench);
