@@ -56,8 +56,8 @@
  *     authenticate(), is the same-role, same-plan comparison: owner with the
  *     token minus owner without it is what the token costs a page, and the
  *     goal is judged on it; the app's page minus the baseline adds the role's
- *     part.  Each is one pipelined transaction; they take turns at going
- *     first, after one untimed round; differences are taken within a round
+ *     part.  Each is one pipelined transaction; rounds cycle through their
+ *     six orders, after one untimed round; differences are taken within a round
  *     (paired), so the machine's drift cancels out.  The token is then cached,
  *     as for every page the app loads after its first.
  *
@@ -478,6 +478,10 @@ measure_pages (OrgdeskBenchAuth *self,
                PGconn           *app,
                PGconn           *owner)
 {
+  static const guint orders[][N_VARIANTS] = {
+    { 0, 1, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 0, 2, 1 }, { 2, 1, 0 }, { 1, 0, 2 },
+  };
+
   for (guint p = 0; p < self->pages->len; p++)
     if (!count_posts (path, owner, &g_array_index (self->pages, Page, p)))
       return FALSE;
@@ -506,10 +510,11 @@ measure_pages (OrgdeskBenchAuth *self,
           guint rows[N_VARIANTS] = { 0 };
           gint64 round_us[N_VARIANTS] = { 0 };
 
-          /* Each in turn first, so none always runs on a warmer cache */
+          /* Every order in turn, so that none runs more often first, or
+           * straight after another on the same backend (a warmer cache) */
           for (guint k = 0; k < N_VARIANTS; k++)
             {
-              guint v = (i + k) % N_VARIANTS;
+              guint v = orders[i % G_N_ELEMENTS (orders)][k];
               gint64 elapsed_us;
 
               if (!load_page (path, variants[v].conn, variants[v].context, page, &elapsed_us, &rows[v]))
