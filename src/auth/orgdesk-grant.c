@@ -967,6 +967,38 @@ orgdesk_grant_forget_organization (OrgdeskGrant *self,
       g_hash_table_iter_remove (&iter);
 }
 
+/**
+ * orgdesk_grant_forget_token:
+ * @self: a #OrgdeskGrant
+ * @organization_id: (nullable): the organization of @token
+ * @resource: (nullable): the resource of @token
+ * @token: a token the grant handed out, that its audience refused (expired
+ *   early, revoked, a key rotated away)
+ *
+ * Drops @token from the cache, so the next request for (@organization_id,
+ * @resource) gets a new one.  A token cached since, by a request that already
+ * replaced @token, stays.
+ *
+ * Returns: %TRUE if @token was cached and is dropped
+ */
+gboolean
+orgdesk_grant_forget_token (OrgdeskGrant         *self,
+                            const char           *organization_id,
+                            const char           *resource,
+                            OrgdeskTokenResponse *token)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_RESPONSE (token), FALSE);
+
+  key = make_key (organization_id, resource);
+  if (g_hash_table_lookup (self->cache, key) != token)
+    return FALSE;
+
+  return g_hash_table_remove (self->cache, key);
+}
+
 static void
 on_record_saved_cb (GObject      *source,
                     GAsyncResult *result,

@@ -28,18 +28,16 @@
  * show nothing.
  */
 
-/* The one place that tells the database who is asking.  The next step replaces
- * it with a token the database verifies itself.  A user scope sends a NULL
- * organization, which resets the setting: no organization's rows are visible. */
-#define CONTEXT_SQL \
-  "SELECT pg_catalog.set_config ('orgdesk.organization_id', $1, true), " \
-  "       pg_catalog.set_config ('orgdesk.user_id', $2, true)"
+/* The one place that tells the database who is asking: it verifies the token
+ * (orgdesk_auth) and takes the user and the organization from it, for this
+ * transaction only.  A user-level token has no organization in it: no
+ * organization's rows are visible. */
+#define AUTHENTICATE_SQL "SELECT orgdesk.authenticate ($1)"
 
 struct _OrgdeskRepositoryScope
 {
   gatomicrefcount  ref_count;
-  char            *organization_id;
-  char            *user_id;
+  char            *organization_id;   /* NULL in a user scope */
 };
 
 typedef struct
@@ -89,7 +87,6 @@ scope_new (OrgdeskRepository  *self,
   g_atomic_ref_count_init (&scope->ref_count);
   if (with_organization)
     scope->organization_id = g_strdup (orgdesk_organization_get_id (organization));
-  scope->user_id = g_strdup (orgdesk_user_get_subject (user));
 
   return scope;
 }
@@ -115,7 +112,6 @@ _orgdesk_repository_scope_unref (OrgdeskRepositoryScope *scope)
     return;
 
   g_free (scope->organization_id);
-  g_free (scope->user_id);
   g_free (scope);
 }
 
@@ -294,7 +290,7 @@ _orgdesk_repository_new_author_upsert (OrgdeskRepository *self)
   OrgdeskQuery *query;
 
   query = orgdesk_query_new ("INSERT INTO orgdesk.users (logto_id, email, name)"
-                             " VALUES (orgdesk.current_user_logto_id (), $1, $2)"
+                             " VALUES (orgdesk.current_user_id (), $1, $2)"
                              " ON CONFLICT (logto_id) DO NOTHING");
   _orgdesk_repository_add_profile_params (query, orgdesk_session_get_user (priv->session));
   return query;
@@ -383,18 +379,58 @@ _orgdesk_repository_delete_finish (OrgdeskRepository  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* One _orgdesk_repository_run_async(): the token, then the transaction, and once
+ * more of both when the database refused the token. */
+typedef struct
+{
+  OrgdeskRepositoryScope *scope;
+  GPtrArray              *queries;   /* OrgdeskQuery, the caller's */
+  OrgdeskTokenResponse   *token;     /* the one the transaction was sent with */
+  guint                   attempt;   /* 0, or 1 for the retry with a new token */
+} RunRequest;
+
+static void
+run_request_free (RunRequest *request)
+{
+  g_clear_pointer (&request->scope, _orgdesk_repository_scope_unref);
+  g_clear_pointer (&request->queries, g_ptr_array_unref);
+  g_clear_object (&request->token);
+  g_free (request);
+}
+
+static void request_token (GTask *task);
+
 static void
 on_run_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
   g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
 
   results = orgdesk_database_run_finish (ORGDESK_DATABASE (source), result, &error);
   if (results == NULL)
     {
+      /* The token expired early, was revoked or its key rotated away: a new
+       * one, and the whole transaction again, once.  Nothing of it took effect. */
+      if (g_error_matches (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_AUTHENTICATION) &&
+          request->attempt == 0 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          g_debug ("The database refused the token (%s); retrying with a new one",
+                   orgdesk_database_error_get_sqlstate (error));
+          g_clear_error (&error);
+          orgdesk_session_forget_database_token (priv->session, request->scope->organization_id,
+                                                 request->token);
+          g_clear_object (&request->token);
+          request->attempt++;
+          request_token (g_steal_pointer (&task));
+          return;
+        }
+
       g_task_return_error (task, error);
       return;
     }
@@ -402,6 +438,51 @@ on_run_cb (GObject      *source,
   /* The caller sees the results of its own statements only. */
   g_ptr_array_remove_index (results, 0);
   g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_token_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) all = NULL;
+  OrgdeskQuery *authenticate;
+  GError *error = NULL;
+
+  request->token = orgdesk_session_request_database_token_finish (ORGDESK_SESSION (source), result, &error);
+  if (request->token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The access token is a secret: its one copy here is wiped with the query. */
+  authenticate = orgdesk_query_new (AUTHENTICATE_SQL);
+  orgdesk_query_add_secret_param (authenticate, orgdesk_token_response_get_access_token (request->token));
+
+  all = g_ptr_array_new_full (request->queries->len + 1, g_object_unref);
+  g_ptr_array_add (all, authenticate);
+  for (guint i = 0; i < request->queries->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (request->queries, i)));
+
+  orgdesk_database_run_async (priv->database, all, g_task_get_cancellable (task),
+                              on_run_cb, g_steal_pointer (&task));
+}
+
+static void
+request_token (GTask *task)
+{
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
+
+  /* The organization captured when the request started, never the active one */
+  orgdesk_session_request_database_token_async (priv->session, request->scope->organization_id,
+                                                g_task_get_cancellable (task), on_token_cb, task);
 }
 
 /**
@@ -413,7 +494,11 @@ on_run_cb (GObject      *source,
  * @callback: called with the results
  * @user_data: data for @callback
  *
- * Runs the context statement and @queries in one transaction, in one round trip.
+ * Gets the database token for @scope's organization (or a user-level one for a
+ * user scope) and runs `SELECT orgdesk.authenticate (token)` and @queries in one
+ * transaction, in one round trip.  When the database refuses the token (SQLSTATE
+ * class 28), the token is dropped and the transaction sent once more with a new
+ * one; a second refusal fails with %ORGDESK_DATABASE_ERROR_AUTHENTICATION.
  */
 void
 _orgdesk_repository_run_async (OrgdeskRepository      *self,
@@ -423,26 +508,23 @@ _orgdesk_repository_run_async (OrgdeskRepository      *self,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
-  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *context;
+  RunRequest *request;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_REPOSITORY (self));
   g_return_if_fail (scope != NULL);
   g_return_if_fail (queries != NULL && queries->len > 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _orgdesk_repository_run_async);
 
-  context = orgdesk_query_new (CONTEXT_SQL);
-  orgdesk_query_add_param (context, scope->organization_id);
-  orgdesk_query_add_param (context, scope->user_id);
-  g_ptr_array_add (all, context);
-  for (guint i = 0; i < queries->len; i++)
-    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (queries, i)));
+  request = g_new0 (RunRequest, 1);
+  request->scope = _orgdesk_repository_scope_ref (scope);
+  request->queries = g_ptr_array_ref (queries);
+  g_task_set_task_data (task, request, (GDestroyNotify) run_request_free);
 
-  orgdesk_database_run_async (priv->database, all, cancellable, on_run_cb, task);
+  request_token (task);
 }
 
 GPtrArray *
