@@ -271,6 +271,25 @@ orgdesk_test_database_count_delayed (void)
 
 /* Posts through a repository {{{ */
 
+OrgdeskQuery *
+orgdesk_test_authenticate_query (OrgdeskSession *session,
+                                 const char     *organization_id)
+{
+  g_autoptr(OrgdeskTokenResponse) token = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskQuery *query;
+
+  orgdesk_session_request_database_token_async (session, organization_id, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  token = orgdesk_session_request_database_token_finish (session, result, &error);
+  g_assert_no_error (error);
+
+  query = orgdesk_query_new ("SELECT orgdesk.authenticate ($1)");
+  orgdesk_query_add_secret_param (query, orgdesk_token_response_get_access_token (token));
+  return query;
+}
+
 /**
  * orgdesk_test_create_post:
  * @repository: a post repository

@@ -180,9 +180,7 @@ time_two_reads (const char *organization_id)
   OrgdeskQuery *query;
   gint64 start;
 
-  query = orgdesk_query_new ("SELECT set_config ('orgdesk.organization_id', $1, true)");
-  orgdesk_query_add_param (query, organization_id);
-  g_ptr_array_add (queries, query);
+  g_ptr_array_add (queries, orgdesk_test_authenticate_query (session, organization_id));
   for (guint i = 0; i < 2; i++)
     {
       query = orgdesk_query_new ("SELECT count (*)::text FROM orgdesk.posts WHERE logto_organization_id = $1");

@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include "orgdesk-auth-error.h"
-#include "orgdesk-grant.h"
+#include "orgdesk-grant-private.h"
 #include "orgdesk-json.h"
 #include "orgdesk-secret-memory.h"
 
@@ -997,6 +997,18 @@ orgdesk_grant_forget_token (OrgdeskGrant         *self,
     return FALSE;
 
   return g_hash_table_remove (self->cache, key);
+}
+
+void
+_orgdesk_grant_cache_token (OrgdeskGrant         *self,
+                            const char           *organization_id,
+                            const char           *resource,
+                            OrgdeskTokenResponse *token)
+{
+  g_return_if_fail (ORGDESK_IS_GRANT (self));
+  g_return_if_fail (ORGDESK_IS_TOKEN_RESPONSE (token));
+
+  g_hash_table_replace (self->cache, make_key (organization_id, resource), g_object_ref (token));
 }
 
 static void

@@ -98,6 +98,14 @@ _orgdesk_repository_scope_new (OrgdeskRepository  *self,
   return scope_new (self, TRUE, error);
 }
 
+/* A scope with the signed-in user and no organization */
+OrgdeskRepositoryScope *
+_orgdesk_repository_user_scope_new (OrgdeskRepository  *self,
+                                    GError            **error)
+{
+  return scope_new (self, FALSE, error);
+}
+
 OrgdeskRepositoryScope *
 _orgdesk_repository_scope_ref (OrgdeskRepositoryScope *scope)
 {
