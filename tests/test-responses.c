@@ -735,6 +735,67 @@ test_grant_forget_token (void)
   hostile_server_stop (&hostile);
 }
 
+static gboolean
+token_request_arrived (gconstpointer data)
+{
+  const HostileServer *hostile = data;
+
+  return hostile->n_token_requests > 0;
+}
+
+static gboolean
+grant_is_idle (gconstpointer data)
+{
+  return !orgdesk_grant_get_busy ((OrgdeskGrant *) data);
+}
+
+/* A waiter that gives up gets G_IO_ERROR_CANCELLED at once, while the refresh
+ * it waited for is still on the wire (and is let finish). */
+static void
+test_grant_waiter_cancelled (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_STALLED };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) early = NULL;
+  g_autoptr(OrgdeskTokenResponse) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  grant = orgdesk_grant_new (client, NULL, "alice", "rt-0", NULL);
+
+  /* Already cancelled: not even queued */
+  g_cancellable_cancel (cancelled);
+  orgdesk_grant_request_token_async (grant, "org-a", "https://db.example.test", cancelled,
+                                     orgdesk_test_store_result_cb, &early);
+  orgdesk_test_wait_for_result (&early, 5);
+  token = orgdesk_grant_request_token_finish (grant, early, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (orgdesk_grant_get_busy (grant));
+
+  orgdesk_grant_request_token_async (grant, "org-a", "https://db.example.test", cancellable,
+                                     orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_condition (token_request_arrived, &hostile, 30);
+  g_assert_null (result);
+  g_assert_true (orgdesk_grant_get_busy (grant));
+
+  g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 5);
+  token = orgdesk_grant_request_token_finish (grant, result, &error);
+  g_assert_null (token);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (orgdesk_grant_get_busy (grant));
+
+  /* The refresh ends when the server goes away, with nobody left waiting */
+  hostile_server_stop (&hostile);
+  orgdesk_test_wait_for_condition (grant_is_idle, grant, 60);
+}
+
 /* The same server's own token endpoint answers: no network error at all. */
 static void
 test_token_endpoint_answers (void)
@@ -1028,6 +1089,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/json-depth", test_json_depth);
   g_test_add_func ("/orgdesk/responses/token-endpoint/answers", test_token_endpoint_answers);
   g_test_add_func ("/orgdesk/responses/grant/forget-token", test_grant_forget_token);
+  g_test_add_func ("/orgdesk/responses/grant/waiter-cancelled", test_grant_waiter_cancelled);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/refused", GINT_TO_POINTER (FALSE), test_token_endpoint_unreachable);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/not-tls", GINT_TO_POINTER (TRUE), test_token_endpoint_unreachable);
   g_test_add_func ("/orgdesk/responses/token-endpoint/endless", test_token_endpoint_endless);

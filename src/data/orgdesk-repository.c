@@ -459,6 +459,7 @@ on_token_cb (GObject      *source,
   RunRequest *request = g_task_get_task_data (task);
   g_autoptr(GPtrArray) all = NULL;
   OrgdeskQuery *authenticate;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   request->token = orgdesk_session_request_database_token_finish (ORGDESK_SESSION (source), result, &error);
@@ -477,8 +478,8 @@ on_token_cb (GObject      *source,
   for (guint i = 0; i < request->queries->len; i++)
     g_ptr_array_add (all, g_object_ref (g_ptr_array_index (request->queries, i)));
 
-  orgdesk_database_run_async (priv->database, all, g_task_get_cancellable (task),
-                              on_run_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  orgdesk_database_run_async (priv->database, all, cancellable, on_run_cb, g_steal_pointer (&task));
 }
 
 static void
