@@ -184,7 +184,8 @@ orgdesk_test_record_state_cb (OrgdeskDatabase *database,
 /* The delay hook {{{ */
 
 /* The flag is transaction-local, so the next transaction on the same backend
- * (the app keeps one connection) sleeps again. */
+ * (the app keeps one connection) sleeps again.  The function runs as the
+ * superuser who installs it: orgdesk_app may not call set_config (). */
 #define DELAY_HOOK_SQL \
   "SET client_min_messages = warning;" \
   "CREATE SCHEMA IF NOT EXISTS orgdesk_test;" \
@@ -192,7 +193,7 @@ orgdesk_test_record_state_cb (OrgdeskDatabase *database,
   "  logto_organization_id text PRIMARY KEY," \
   "  delay_ms integer NOT NULL CHECK (delay_ms > 0));" \
   "CREATE OR REPLACE FUNCTION orgdesk_test.maybe_delay (organization_id text)" \
-  "  RETURNS boolean LANGUAGE plpgsql VOLATILE" \
+  "  RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER" \
   "  SET search_path = pg_catalog, pg_temp AS $$" \
   "DECLARE" \
   "  delay integer;" \
