@@ -169,13 +169,15 @@ echo "${endpoint##*:}" > "$port_file"
 # 4. A throwaway PostgreSQL cluster with the schema and demo data.
 say "starting PostgreSQL, applying the schema and adding demo posts…"
 pg_dir=$work/postgres
-build-aux/postgres-cluster.sh start "$pg_dir"
+# With the orgdesk_auth extension of this build preloaded: the schema needs it.
+ORGDESK_AUTH_MODULE=$PWD/$build/src/server/orgdesk-auth/orgdesk_auth.so \
+  build-aux/postgres-cluster.sh start "$pg_dir"
 # ORGDESK_PG_PORT, ORGDESK_DATABASE_URI (the app's role), …_OWNER_URI, …
 # shellcheck source=/dev/null
 . "$pg_dir/cluster.env"
 admin=$build/src/server/orgdesk-admin
-if ! { "$admin" migrate --database "$ORGDESK_DATABASE_OWNER_URI" --migrations src/server/migrations &&
-       "$admin" seed --database "$ORGDESK_DATABASE_OWNER_URI"; } > "$build/postgres-setup.log" 2>&1; then
+if ! build-aux/setup-database.sh "$admin" "$ORGDESK_DATABASE_OWNER_URI" "$endpoint" \
+       > "$build/postgres-setup.log" 2>&1; then
   say "setting up the database failed:"
   cat "$build/postgres-setup.log" >&2
   exit 1

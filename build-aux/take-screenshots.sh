@@ -33,6 +33,7 @@ if [ -z "${ORGDESK_TEST_LOGTO_ENDPOINT:-}" ]; then
     echo "$me: $build is a development build; use a build without -Ddevelopment=true" >&2
     exit 1
   fi
+  ORGDESK_AUTH_MODULE=$srcdir/$build/src/server/orgdesk-auth/orgdesk_auth.so \
   ORGDESK_TEST_USER=alice ORGDESK_TEST_PASSWORD=alice-password \
     exec tests/with-services.sh "$0" "$srcdir/$build"
 fi
@@ -46,9 +47,8 @@ shots=$ORGDESK_TEST_SERVICES_DIR/shots
 mkdir -p "$out" "$shots"
 
 # The demo posts, in the cluster with-services.sh started.
-if ! { "$build/src/server/orgdesk-admin" migrate --database "$ORGDESK_TEST_DATABASE_OWNER_URI" \
-         --migrations "$srcdir/src/server/migrations" &&
-       "$build/src/server/orgdesk-admin" seed --database "$ORGDESK_TEST_DATABASE_OWNER_URI"; } \
+if ! "$srcdir/build-aux/setup-database.sh" "$build/src/server/orgdesk-admin" \
+       "$ORGDESK_TEST_DATABASE_OWNER_URI" "$ORGDESK_TEST_LOGTO_ENDPOINT" \
      > "$ORGDESK_TEST_SERVICES_DIR/database-setup.log" 2>&1; then
   echo "$me: setting up the database failed:" >&2
   cat "$ORGDESK_TEST_SERVICES_DIR/database-setup.log" >&2

@@ -184,8 +184,8 @@ orgdesk_test_record_state_cb (OrgdeskDatabase *database,
 /* The delay hook {{{ */
 
 /* The flag is transaction-local, so the next transaction on the same backend
- * (the app keeps one connection) sleeps again.  The function runs as the
- * superuser who installs it: orgdesk_app may not call set_config (). */
+ * (the app keeps one connection) sleeps again.  SECURITY DEFINER (a superuser
+ * installs it): set_config is not the app role's to call. */
 #define DELAY_HOOK_SQL \
   "SET client_min_messages = warning;" \
   "CREATE SCHEMA IF NOT EXISTS orgdesk_test;" \
@@ -289,25 +289,6 @@ orgdesk_test_database_count_delayed (void)
 /* }}} */
 
 /* Posts through a repository {{{ */
-
-OrgdeskQuery *
-orgdesk_test_authenticate_query (OrgdeskSession *session,
-                                 const char     *organization_id)
-{
-  g_autoptr(OrgdeskTokenResponse) token = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  OrgdeskQuery *query;
-
-  orgdesk_session_request_database_token_async (session, organization_id, NULL, orgdesk_test_store_result_cb, &result);
-  orgdesk_test_wait_for_result (&result, 30);
-  token = orgdesk_session_request_database_token_finish (session, result, &error);
-  g_assert_no_error (error);
-
-  query = orgdesk_query_new ("SELECT orgdesk.authenticate ($1)");
-  orgdesk_query_add_secret_param (query, orgdesk_token_response_get_access_token (token));
-  return query;
-}
 
 /**
  * orgdesk_test_create_post:

@@ -9,7 +9,6 @@
 
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
-#include "orgdesk-session.h"
 
 G_BEGIN_DECLS
 
@@ -37,12 +36,6 @@ GPtrArray          *orgdesk_test_run_queries                (OrgdeskDatabase    
                                                              GPtrArray              *queries,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
-/* `SELECT orgdesk.authenticate ($1)` with @session's database token for
- * @organization_id (NULL: its user-level token), waited for: the first statement
- * of a transaction the test sends as the app would. */
-OrgdeskQuery       *orgdesk_test_authenticate_query         (OrgdeskSession         *session,
-                                                             const char             *organization_id);
-
 /* A "notify::state" handler that appends each new state to @states, a GArray
  * of OrgdeskDatabaseState. */
 void                orgdesk_test_record_state_cb            (OrgdeskDatabase        *database,

@@ -100,24 +100,60 @@ orgdesk_test_finalize_eventually (gpointer object)
   orgdesk_test_wait_for_condition (pointer_is_null, &weak, 30);
 }
 
-void
-orgdesk_test_migrate_database (void)
+static void
+run_admin (const char * const *args)
 {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *standard_error = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
-  const char *argv[] = {
-    g_getenv ("ORGDESK_TEST_ADMIN"), "migrate",
-    "--database", g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"),
-    "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"),
-    NULL
-  };
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+  g_ptr_array_add (argv, (char *) g_getenv ("ORGDESK_TEST_ADMIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) "--database");
+  g_ptr_array_add (argv, (char *) g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"));
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                 NULL, &standard_error, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("orgdesk-admin migrate failed: %s", standard_error);
+    g_error ("orgdesk-admin %s failed: %s", args[0], standard_error);
+}
+
+/* The stand-in's current key set into orgdesk.auth_keys, as an operator does
+ * after a rotation at Logto. */
+void
+orgdesk_test_sync_database_keys (void)
+{
+  const char * const sync[] = { "jwks", "sync", NULL };
+
+  run_admin (sync);
+}
+
+/* The schema, and with a Logto stand-in the database's trust in it: its issuer,
+ * the database resource as audience, and its signing keys, as an operator sets
+ * them up (orgdesk-admin config set, jwks sync). */
+void
+orgdesk_test_migrate_database (void)
+{
+  const char * const migrate[] = { "migrate", "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"), NULL };
+  g_autofree char *issuer = NULL;
+
+  run_admin (migrate);
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  issuer = g_strconcat (orgdesk_test_logto_endpoint (), "/oidc", NULL);
+  {
+    const char * const configure[] = {
+      "config", "set", "issuer", issuer, "audience", ORGDESK_TEST_DATABASE_RESOURCE, NULL
+    };
+
+    run_admin (configure);
+    orgdesk_test_sync_database_keys ();
+  }
 }
 
 static gboolean
@@ -150,6 +186,19 @@ orgdesk_test_database_session_new (const char *username)
   orgdesk_test_wait_for_condition (has_database_token, session, 30);
 
   return g_steal_pointer (&session);
+}
+
+/* The active organization's database token, once the session has it: what a
+ * test sends to orgdesk.authenticate() to act as the signed-in user there. */
+char *
+orgdesk_test_dup_database_access_token (OrgdeskSession *session)
+{
+  OrgdeskTokenResponse *token;
+
+  orgdesk_test_wait_for_condition (has_database_token, session, 30);
+  token = orgdesk_session_get_database_token (session);
+  g_assert_nonnull (token);
+  return g_strdup (orgdesk_token_response_get_access_token (token));
 }
 
 GPtrArray *

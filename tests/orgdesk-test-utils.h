@@ -46,6 +46,8 @@ void        orgdesk_test_migrate_database (void);
  * database token, as the repositories need.  Returns %NULL (the test skipped, or
  * failed under CI) when the services are not running. */
 OrgdeskSession *orgdesk_test_database_session_new (const char *username);
+char           *orgdesk_test_dup_database_access_token (OrgdeskSession *session);
+void            orgdesk_test_sync_database_keys        (void);
 
 /* The comments of @post_id as @comments reads them now; fails the test on error. */
 GPtrArray  *orgdesk_test_list_comments (OrgdeskCommentRepository *comments,

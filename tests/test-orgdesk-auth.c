@@ -187,6 +187,45 @@ store_keys (PGconn *owner)
     }
 }
 
+/* The shipped migrations, as an operator applies them (the owner, no
+ * superuser: the extension is trusted), into the scratch database. */
+static void
+migrate_database (void)
+{
+  const char *owner_uri = g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI");
+  g_autofree char *base = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *standard_error = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_str_has_suffix (owner_uri, "/orgdesk"));
+  base = g_strndup (owner_uri, strlen (owner_uri) - strlen ("/orgdesk"));
+  uri = g_strconcat (base, "/" TEST_DATABASE, NULL);
+  {
+    const char *argv[] = {
+      g_getenv ("ORGDESK_TEST_ADMIN"), "migrate", "--database", uri,
+      "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"), NULL
+    };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                  NULL, &standard_error, &status, &error);
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("orgdesk-admin migrate failed: %s", standard_error);
+}
+
+/* Rows of two organizations, written by user-0002 (a superuser bypasses RLS) */
+#define FIXTURE_USERS_SQL \
+  "INSERT INTO orgdesk.users (id, logto_id, name) VALUES" \
+  " ('00000000-0000-4000-8000-000000000001', '" SUBJECT "', 'The Signer')," \
+  " ('00000000-0000-4000-8000-000000000002', 'user-0002', 'Someone Else')"
+#define FIXTURE_POSTS_SQL \
+  "INSERT INTO orgdesk.posts (logto_organization_id, id, author_id, title) VALUES" \
+  " ('" ORGANIZATION_A "', '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000002', 'A post')," \
+  " ('" ORGANIZATION_B "', '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-000000000002', 'B post')"
+
 static void
 create_database (void)
 {
@@ -198,14 +237,16 @@ create_database (void)
   run_ok (superuser, "CREATE DATABASE " TEST_DATABASE " OWNER orgdesk_owner", NULL);
   PQfinish (superuser);
 
-  /* As a migration does it: the owner, no superuser (a trusted extension). */
+  migrate_database ();
   owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
-  run_ok (owner, "CREATE SCHEMA orgdesk", NULL);
-  run_ok (owner, "GRANT USAGE ON SCHEMA orgdesk TO orgdesk_app", NULL);
-  run_ok (owner, "CREATE EXTENSION orgdesk_auth", NULL);
   run_ok (owner, "INSERT INTO orgdesk.auth_config (issuer, audience) VALUES ('" ISSUER "', '" AUDIENCE "')", NULL);
   store_keys (owner);
   PQfinish (owner);
+
+  superuser = connect_as ("ORGDESK_TEST_DATABASE_SUPERUSER_URI");
+  run_ok (superuser, FIXTURE_USERS_SQL, NULL);
+  run_ok (superuser, FIXTURE_POSTS_SQL, NULL);
+  PQfinish (superuser);
 }
 
 /* }}} */
@@ -739,6 +780,138 @@ static const char * const forgery_names[] = {
   "organization-not-string",
 };
 
+/* The schema under real tokens {{{ */
+
+/* What the superuser (no row-level security) sees */
+static char *
+stored (const char *sql)
+{
+  PGconn *superuser = connect_as ("ORGDESK_TEST_DATABASE_SUPERUSER_URI");
+  char *value = value_of (superuser, sql, NULL);
+
+  PQfinish (superuser);
+  return value;
+}
+
+static void
+test_schema_token_reads_its_organization_only (void)
+{
+  PGconn *app = connect_app ();
+  g_autofree char *token = token_for (ORGANIZATION_A, "data:read data:write");
+  g_autofree char *titles = NULL;
+  g_autofree char *b_by_name = NULL;
+  g_autofree char *insert_b = NULL;
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  titles = value_of (app, "SELECT pg_catalog.string_agg (title, ',') FROM orgdesk.posts", NULL);
+  b_by_name = value_of (app, "SELECT pg_catalog.count (*)::text FROM orgdesk.posts"
+                             " WHERE logto_organization_id = '" ORGANIZATION_B "'", NULL);
+  g_assert_cmpstr (titles, ==, "A post");
+  g_assert_cmpstr (b_by_name, ==, "0");
+  insert_b = run_error (app, "INSERT INTO orgdesk.posts (logto_organization_id, title)"
+                             " VALUES ('" ORGANIZATION_B "', 'Into B')", NULL);
+  g_assert_cmpstr (insert_b, ==, "42501");
+  run_ok (app, "ROLLBACK", NULL);
+  PQfinish (app);
+}
+
+static void
+test_schema_read_only_member_cannot_write (void)
+{
+  const char *writes[] = {
+    "INSERT INTO orgdesk.posts (logto_organization_id, title) VALUES ('" ORGANIZATION_B "', 'Not allowed')",
+    "UPDATE orgdesk.posts SET title = 'Changed' WHERE id = '00000000-0000-4000-8000-0000000000b1'",
+    "DELETE FROM orgdesk.posts WHERE id = '00000000-0000-4000-8000-0000000000b1'",
+    "INSERT INTO orgdesk.comments (logto_organization_id, post_id, body)"
+    " VALUES ('" ORGANIZATION_B "', '00000000-0000-4000-8000-0000000000b1', 'Not allowed')",
+  };
+  g_autofree char *token = token_for (ORGANIZATION_B, "data:read");
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      PGconn *app = connect_app ();
+      g_autofree char *visible = NULL;
+      g_autofree char *state = NULL;
+
+      run_ok (app, "BEGIN", NULL);
+      run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+      visible = value_of (app, "SELECT pg_catalog.string_agg (title, ',') FROM orgdesk.posts", NULL);
+      g_assert_cmpstr (visible, ==, "B post");
+      state = run_error (app, writes[i], NULL);
+      g_assert_cmpstr (state, ==, "42501");
+      run_ok (app, "ROLLBACK", NULL);
+      PQfinish (app);
+    }
+
+  after = stored ("SELECT pg_catalog.string_agg (title, ',') || '/' ||"
+                  " (SELECT pg_catalog.count (*) FROM orgdesk.comments)::text"
+                  " FROM orgdesk.posts WHERE logto_organization_id = '" ORGANIZATION_B "'");
+  g_assert_cmpstr (after, ==, "B post/0");
+}
+
+static void
+test_schema_without_token_nothing (void)
+{
+  PGconn *app = connect_app ();
+  g_autofree char *count = NULL;
+  g_autofree char *state = NULL;
+
+  run_ok (app, "BEGIN", NULL);
+  count = value_of (app, "SELECT pg_catalog.count (*)::text FROM orgdesk.posts", NULL);
+  g_assert_cmpstr (count, ==, "0");
+  state = run_error (app, "INSERT INTO orgdesk.posts (logto_organization_id, title)"
+                          " VALUES ('" ORGANIZATION_A "', 'Anonymous')", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  run_ok (app, "ROLLBACK", NULL);
+  PQfinish (app);
+}
+
+static void
+test_schema_author_is_the_signer (void)
+{
+  PGconn *app = connect_app ();
+  g_autofree char *token = token_for (ORGANIZATION_A, "data:read data:write");
+  g_autofree char *author = NULL;
+  g_autofree char *state = NULL;
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  author = value_of (app, "INSERT INTO orgdesk.posts (logto_organization_id, author_id, title)"
+                          " VALUES ('" ORGANIZATION_A "', '00000000-0000-4000-8000-000000000002', 'Forged')"
+                          " RETURNING author_id::text", NULL);
+  g_assert_cmpstr (author, ==, "00000000-0000-4000-8000-000000000001");
+  state = run_error (app, "UPDATE orgdesk.posts SET author_id = '00000000-0000-4000-8000-000000000002'"
+                          " WHERE title = 'Forged'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  run_ok (app, "ROLLBACK", NULL);
+  PQfinish (app);
+}
+
+static void
+test_schema_user_level_token_own_row_only (void)
+{
+  PGconn *app = connect_app ();
+  g_autofree char *token = token_for (NULL, "");
+  g_autofree char *count = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *names = NULL;
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  count = value_of (app, "SELECT pg_catalog.count (*)::text FROM orgdesk.posts", NULL);
+  g_assert_cmpstr (count, ==, "0");
+  names = value_of (app, "SELECT pg_catalog.string_agg (name, ',') FROM orgdesk.users", NULL);
+  g_assert_cmpstr (names, ==, "The Signer");
+  state = run_error (app, "INSERT INTO orgdesk.users (logto_id, name) VALUES ('user-0003', 'Planted')", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  run_ok (app, "ROLLBACK", NULL);
+  PQfinish (app);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -780,6 +953,11 @@ main (int   argc,
       g_test_add_data_func (path, confined_statements[i], test_confined_statement);
     }
   g_test_add_func ("/orgdesk-auth/allowed-statements", test_allowed_statements);
+  g_test_add_func ("/orgdesk-auth/schema/token-reads-its-organization-only", test_schema_token_reads_its_organization_only);
+  g_test_add_func ("/orgdesk-auth/schema/read-only-member-cannot-write", test_schema_read_only_member_cannot_write);
+  g_test_add_func ("/orgdesk-auth/schema/without-token-nothing", test_schema_without_token_nothing);
+  g_test_add_func ("/orgdesk-auth/schema/author-is-the-signer", test_schema_author_is_the_signer);
+  g_test_add_func ("/orgdesk-auth/schema/user-level-token-own-row-only", test_schema_user_level_token_own_row_only);
 
   ret = g_test_run ();
 

@@ -31,6 +31,9 @@
  *    revokes set_config () (DESIGN.md, "Data and isolation").  Where neither is
  *    in place yet the case is a TODO; where it is, a setting that gets through
  *    fails it.
+ *  - the context orgdesk.authenticate () sets from alice's database token
+ *    (a signed-in session of the stand-in) is A's only: C's next transaction
+ *    on the same server connection has none and sees no posts.
  *
  * The test holds both of orgdesk_app's server connections at times, so it runs
  * alone (tests/pgbouncer/meson.build). */
@@ -543,6 +546,44 @@ test_setting_is_not_inherited (Fixture       *fixture,
   transaction_close (fixture->b);
 }
 
+/* A signed-in session of the stand-in's alice, for a real database token */
+static OrgdeskSession *session;
+
+/* What orgdesk.authenticate() verified lives in the backend's memory for one
+ * transaction: the next client on the same server connection has no context
+ * and sees no posts. */
+#define CONTEXT_VALUE_SQL \
+  "COALESCE (orgdesk.current_organization_id (), 'none') || '/'" \
+  " || (SELECT pg_catalog.count (*) > 0 FROM orgdesk.posts)::text"
+
+static void
+test_context_is_not_inherited (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *post_id = NULL;
+  const char *organization_id;
+  g_autoptr(Transaction) a = NULL;
+  g_autoptr(Transaction) c = NULL;
+
+  if (fixture->a == NULL || session == NULL)
+    return;
+
+  token = orgdesk_test_dup_database_access_token (session);
+  organization_id = orgdesk_organization_get_id (orgdesk_session_get_active_organization (session));
+  post_id = orgdesk_test_database_dup_value ("INSERT INTO orgdesk.posts (logto_organization_id, title)"
+                                             " VALUES ($1, 'Seen by its organization only') RETURNING id::text",
+                                             organization_id);
+  expected = g_strconcat (organization_id, "/true", NULL);
+  hand_over (fixture, "SELECT orgdesk.authenticate ($1)", token, CONTEXT_VALUE_SQL, &a, &c);
+  g_assert_null (a->refused);
+  g_assert_cmpstr (a->value, ==, expected);
+  g_assert_cmpstr (c->value, ==, "none/false");
+  transaction_close (fixture->b);
+  g_free (orgdesk_test_database_dup_value ("DELETE FROM orgdesk.posts WHERE id = $1::uuid RETURNING id", post_id));
+}
+
 /* }}} */
 
 int
@@ -564,7 +605,15 @@ main (int   argc,
       g_test_add (path, Fixture, &settings[i], fixture_setup, test_setting_is_not_inherited, fixture_teardown);
     }
 
+  session = orgdesk_test_database_session_new ("alice");
+  ADD ("not-inherited/authenticated-context", NULL, test_context_is_not_inherited);
+
 #undef ADD
 
-  return g_test_run ();
+  {
+    int ret = g_test_run ();
+
+    g_clear_object (&session);
+    return ret;
+  }
 }

@@ -266,24 +266,29 @@ test_hostile_profile_is_data (void)
 }
 
 /* What the policies allow the app role, whatever SQL it sends: only its own row.
- * (tests/sql/isolation.sql checks the same policies in pgTAP.) */
+ * (tests/sql/isolation.sql checks the same policies in pgTAP.)  The context is
+ * the one a user-level token of @subject gives; a superuser assumes it and
+ * becomes the app role for the statement. */
 static GError *
-run_as (OrgdeskSession *session,
-        const char     *sql,
-        const char     *param)
+run_as (const char *subject,
+        const char *sql,
+        const char *param)
 {
   g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
+
+  OrgdeskQuery *context = orgdesk_query_new ("SELECT orgdesk.assume_context ($1, NULL)");
   OrgdeskQuery *query = orgdesk_query_new (sql);
 
-  /* The user-level token: the database knows the user from it, and no organization */
-  g_ptr_array_add (queries, orgdesk_test_authenticate_query (session, NULL));
+  orgdesk_query_add_param (context, subject);
   orgdesk_query_add_param (query, param);
+  g_ptr_array_add (queries, context);
+  g_ptr_array_add (queries, orgdesk_query_new ("SET LOCAL ROLE orgdesk_app"));
   g_ptr_array_add (queries, query);
-  results = orgdesk_test_run_queries (database, queries, NULL, &error);
+  results = orgdesk_test_run_queries (superuser, queries, NULL, &error);
   if (results != NULL)
-    g_assert_cmpuint (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 1)), ==, 0);
+    g_assert_cmpuint (orgdesk_query_result_get_affected_rows (g_ptr_array_index (results, 2)), ==, 0);
 
   return error;
 }
@@ -291,6 +296,7 @@ run_as (OrgdeskSession *session,
 static void
 test_not_for_another_user (void)
 {
+  g_autofree char *alice_id = NULL;
   g_autofree char *carol_id = NULL;
   g_autoptr(OrgdeskQueryResult) row = NULL;
   g_autofree char *id = NULL;
@@ -299,21 +305,22 @@ test_not_for_another_user (void)
   if (alice == NULL || carol == NULL)
     return;
 
+  alice_id = g_strdup (orgdesk_user_get_subject (orgdesk_session_get_user (alice)));
   carol_id = g_strdup (orgdesk_user_get_subject (orgdesk_session_get_user (carol)));
   id = upsert_and_check (carol, "carol@example.test", "Carol Example");
 
-  error = run_as (alice, "INSERT INTO orgdesk.users (logto_id, name) VALUES ($1, 'Mallory')"
+  error = run_as (alice_id, "INSERT INTO orgdesk.users (logto_id, name) VALUES ($1, 'Mallory')"
                   " ON CONFLICT (logto_id) DO UPDATE SET name = excluded.name", carol_id);
   g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION);
   g_clear_error (&error);
 
-  error = run_as (alice, "INSERT INTO orgdesk.users (logto_id, name) VALUES ($1, 'Mallory')",
+  error = run_as (alice_id, "INSERT INTO orgdesk.users (logto_id, name) VALUES ($1, 'Mallory')",
                   "orgdesk-test-nobody");
   g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION);
   g_clear_error (&error);
 
   /* An UPDATE of someone else's row finds no row to change */
-  error = run_as (alice, "UPDATE orgdesk.users SET name = 'Mallory' WHERE logto_id = $1", carol_id);
+  error = run_as (alice_id, "UPDATE orgdesk.users SET name = 'Mallory' WHERE logto_id = $1", carol_id);
   g_assert_no_error (error);
 
   row = read_row (carol_id);

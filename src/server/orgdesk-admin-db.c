@@ -156,18 +156,21 @@ orgdesk_admin_exec_params (PGconn              *conn,
   return g_steal_pointer (&result);
 }
 
-/* Sets orgdesk.organization_id or orgdesk.user_id for the current
- * transaction only, exactly as the app does, so the policies apply to us. */
+/* The context of the current transaction (inside BEGIN … COMMIT, once per
+ * transaction): what orgdesk.authenticate() sets for a read-write token of
+ * that user and organization (either may be NULL), without a token.  Only the
+ * owner may (orgdesk_auth's assume_context()); the policies then apply to us
+ * exactly as to the app. */
 gboolean
-orgdesk_admin_set_context (PGconn      *conn,
-                           const char  *setting,
-                           const char  *value,
-                           GError     **error)
+orgdesk_admin_assume_context (PGconn      *conn,
+                              const char  *user_id,
+                              const char  *organization_id,
+                              GError     **error)
 {
-  const char * const values[] = { setting, value };
+  const char * const values[] = { user_id, organization_id };
   g_autoptr(PGresult) result = NULL;
 
-  result = orgdesk_admin_exec_params (conn, "SELECT pg_catalog.set_config ($1, $2, true)",
+  result = orgdesk_admin_exec_params (conn, "SELECT orgdesk.assume_context ($1, $2)",
                                       2, values, error);
   return result != NULL;
 }

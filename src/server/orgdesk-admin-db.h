@@ -43,9 +43,9 @@ PGresult *orgdesk_admin_exec_params    (PGconn      *conn,
                                         const char * const *values,
                                         GError     **error);
 
-gboolean  orgdesk_admin_set_context    (PGconn      *conn,
-                                        const char  *setting,
-                                        const char  *value,
+gboolean  orgdesk_admin_assume_context (PGconn      *conn,
+                                        const char  *user_id,
+                                        const char  *organization_id,
                                         GError     **error);
 
 void      orgdesk_admin_rollback       (PGconn      *conn);

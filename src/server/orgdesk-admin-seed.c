@@ -6,10 +6,11 @@
  *
  * Seeding goes through the same row-level security as the app: posts and
  * comments are forced under RLS for their owner too, so every transaction
- * here sets orgdesk.organization_id (and orgdesk.user_id for the users table)
- * with set_config(…, true), exactly as the app does.  No SECURITY DEFINER
- * helper and no BYPASSRLS role are needed, and a seeding bug cannot write a
- * row into an organization other than the one in its context.
+ * here first sets its context with orgdesk.assume_context (an organization,
+ * or a user for the users table), the owner's stand-in for the token the app
+ * sends.  No SECURITY DEFINER helper and no BYPASSRLS role are needed, and a
+ * seeding bug cannot write a row into an organization other than the one in
+ * its context.
  */
 
 #define G_LOG_DOMAIN "orgdesk-admin"
@@ -168,7 +169,9 @@ upsert_demo_users (PGconn  *conn,
       };
       g_autoptr(PGresult) result = NULL;
 
-      if (!orgdesk_admin_set_context (conn, "orgdesk.user_id", demo_users[i].logto_id, error))
+      /* One identity per transaction: each user upserts their own row. */
+      if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
+          !orgdesk_admin_assume_context (conn, demo_users[i].logto_id, NULL, error))
         return FALSE;
 
       result = orgdesk_admin_exec_params (conn,
@@ -178,7 +181,7 @@ upsert_demo_users (PGconn  *conn,
                                           "SET name = EXCLUDED.name, email = EXCLUDED.email "
                                           "RETURNING id",
                                           3, values, error);
-      if (result == NULL)
+      if (result == NULL || !orgdesk_admin_exec (conn, "COMMIT", error))
         return FALSE;
 
       user_ids[i] = g_strdup (PQgetvalue (result, 0, 0));
@@ -306,7 +309,7 @@ seed_organization (PGconn                 *conn,
   gboolean exists = FALSE;
 
   if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
-      !orgdesk_admin_set_context (conn, "orgdesk.organization_id", organization->id, error) ||
+      !orgdesk_admin_assume_context (conn, NULL, organization->id, error) ||
       !has_posts (conn, &exists, error))
     goto failed;
 
@@ -347,9 +350,7 @@ orgdesk_admin_seed_demo (PGconn  *conn,
 
   g_return_val_if_fail (conn != NULL, FALSE);
 
-  if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
-      !upsert_demo_users (conn, user_ids, error) ||
-      !orgdesk_admin_exec (conn, "COMMIT", error))
+  if (!upsert_demo_users (conn, user_ids, error))
     {
       orgdesk_admin_rollback (conn);
       g_prefix_error (error, "Users: ");
@@ -381,7 +382,7 @@ upsert_bench_user (PGconn  *conn,
   g_autoptr(PGresult) result = NULL;
 
   if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
-      !orgdesk_admin_set_context (conn, "orgdesk.user_id", BENCH_USER_LOGTO_ID, error))
+      !orgdesk_admin_assume_context (conn, BENCH_USER_LOGTO_ID, NULL, error))
     goto failed;
 
   result = orgdesk_admin_exec_params (conn,
@@ -416,7 +417,7 @@ insert_batch (PGconn      *conn,
   g_autoptr(PGresult) result = NULL;
 
   if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
-      !orgdesk_admin_set_context (conn, "orgdesk.organization_id", organization_id, error))
+      !orgdesk_admin_assume_context (conn, NULL, organization_id, error))
     goto failed;
 
   /* A few words drawn by row number give searches something to find. */
@@ -455,7 +456,7 @@ count_posts (PGconn      *conn,
   g_autoptr(PGresult) result = NULL;
 
   if (!orgdesk_admin_exec (conn, "BEGIN", error) ||
-      !orgdesk_admin_set_context (conn, "orgdesk.organization_id", organization_id, error))
+      !orgdesk_admin_assume_context (conn, NULL, organization_id, error))
     goto failed;
 
   result = orgdesk_admin_exec_params (conn, "SELECT count(*) FROM orgdesk.posts", 0, NULL, error);

@@ -36,7 +36,9 @@ SELECT is ((SELECT posts FROM orgdesk.organization_post_counts WHERE logto_organ
 SET LOCAL ROLE orgdesk_app;
 SELECT is_empty ('SELECT 1 FROM orgdesk.organization_post_counts',
                  'without context the app sees no counts');
-SET LOCAL orgdesk.organization_id = 'pgtap-count-b';
+RESET ROLE;
+SELECT orgdesk.assume_context (NULL, 'pgtap-count-b');
+SET LOCAL ROLE orgdesk_app;
 SELECT results_eq ($$SELECT logto_organization_id, posts FROM orgdesk.organization_post_counts$$,
                    $$VALUES ('pgtap-count-b'::text, 1::bigint)$$,
                    'the app sees only its organization''s count');

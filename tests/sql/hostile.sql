@@ -12,8 +12,8 @@
 BEGIN;
 SELECT plan(7);
 
+SELECT orgdesk.assume_context (NULL, 'pgtap-org-hostile');
 SET LOCAL ROLE orgdesk_app;
-SET LOCAL orgdesk.organization_id = 'pgtap-org-hostile';
 
 INSERT INTO orgdesk.posts (logto_organization_id, id, title, body) VALUES
   ('pgtap-org-hostile', '00000000-0000-4000-8000-000000000001',

@@ -6,13 +6,15 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 BEGIN;
-SELECT plan(41);
+SELECT plan(52);
 
 SELECT has_schema ('orgdesk');
 SELECT schema_owner_is ('orgdesk', 'orgdesk_owner');
-SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts', 'schema_migrations']);
+SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts',
+                                    'schema_migrations', 'auth_config', 'auth_keys']);
 SELECT table_owner_is ('orgdesk', t, 'orgdesk_owner', 'orgdesk.' || t || ' is owned by orgdesk_owner')
-  FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts', 'schema_migrations']) AS t;
+  FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts',
+                     'schema_migrations', 'auth_config', 'auth_keys']) AS t;
 
 -- Keys lead with the organization; comments reference posts within it.
 SELECT col_is_pk ('orgdesk', 'posts', ARRAY['logto_organization_id', 'id'], 'posts key leads with the organization');
@@ -30,20 +32,35 @@ SELECT ok (relrowsecurity AND relforcerowsecurity, 'RLS enabled and forced on or
   FROM pg_class
  WHERE relnamespace = 'orgdesk'::regnamespace AND relname IN ('users', 'posts', 'comments')
  ORDER BY relname;
-SELECT policies_are ('orgdesk', 'posts', ARRAY['posts_organization']);
-SELECT policies_are ('orgdesk', 'comments', ARRAY['comments_organization']);
-SELECT policies_are ('orgdesk', 'users', ARRAY['users_select', 'users_insert', 'users_update']);
-SELECT policies_are ('orgdesk', 'organization_authors', ARRAY['organization_authors_organization']);
+SELECT policies_are ('orgdesk', 'posts', ARRAY['posts_read', 'posts_insert', 'posts_update', 'posts_delete']);
+SELECT policies_are ('orgdesk', 'comments', ARRAY['comments_read', 'comments_insert', 'comments_update', 'comments_delete']);
+SELECT policies_are ('orgdesk', 'users', ARRAY['users_read', 'users_insert', 'users_update']);
+SELECT policies_are ('orgdesk', 'organization_authors', ARRAY['organization_authors_read']);
 SELECT ok ((SELECT relrowsecurity FROM pg_class WHERE oid = 'orgdesk.organization_authors'::regclass),
            'RLS enabled on orgdesk.organization_authors');
-SELECT policies_are ('orgdesk', 'organization_post_counts', ARRAY['organization_post_counts_organization']);
+SELECT policies_are ('orgdesk', 'organization_post_counts', ARRAY['organization_post_counts_read']);
 SELECT ok ((SELECT relrowsecurity FROM pg_class WHERE oid = 'orgdesk.organization_post_counts'::regclass),
            'RLS enabled on orgdesk.organization_post_counts');
 
--- The context functions: the single place the organization comes from.
+-- The context functions: the single place the organization comes from, the
+-- orgdesk_auth extension (its C code, not a setting the client could make).
+SELECT has_extension ('orgdesk', 'orgdesk_auth', 'the orgdesk_auth extension is installed in schema orgdesk');
 SELECT volatility_is ('orgdesk', 'current_organization_id', ARRAY[]::name[], 'stable');
-SELECT function_owner_is ('orgdesk', 'current_organization_id', ARRAY[]::name[], 'orgdesk_owner');
-SELECT function_returns ('orgdesk', 'current_user_logto_id', ARRAY[]::name[], 'text');
+SELECT is ((SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.oid = 'orgdesk.current_organization_id ()'::regprocedure),
+           'c'::name, 'orgdesk.current_organization_id () is the extension''s C function');
+SELECT function_returns ('orgdesk', 'current_user_id', ARRAY[]::name[], 'text');
+SELECT hasnt_function ('orgdesk', 'current_user_logto_id', 'the setting-based current_user_logto_id () is gone');
+SELECT ok (NOT has_function_privilege ('orgdesk_app', 'pg_catalog.set_config (text, text, boolean)', 'EXECUTE'),
+           'orgdesk_app cannot call set_config');
+SELECT ok (NOT has_function_privilege ('orgdesk_app', 'orgdesk.assume_context (text, text)', 'EXECUTE'),
+           'orgdesk_app cannot assume a context');
+SELECT triggers_are ('orgdesk', 'posts', ARRAY['posts_touch_updated_at', 'posts_record_authors', 'posts_count_inserted',
+                                              'posts_count_deleted', 'posts_require_write_scope', 'posts_set_author',
+                                              'posts_forget_authors']);
+SELECT triggers_are ('orgdesk', 'comments', ARRAY['comments_touch_updated_at', 'comments_record_authors',
+                                                 'comments_require_write_scope', 'comments_set_author',
+                                                 'comments_forget_authors']);
 
 -- The app role: a plain login role that owns nothing and bypasses nothing.
 SELECT is ((SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb
@@ -62,9 +79,19 @@ SELECT ok (NOT has_schema_privilege ('orgdesk_app', s, 'CREATE'), 'orgdesk_app c
   FROM unnest (ARRAY['orgdesk', 'public']) AS s;
 SELECT ok (NOT has_database_privilege ('orgdesk_app', current_database (), 'CREATE, TEMPORARY'),
            'orgdesk_app cannot create schemas or temporary tables');
-SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
-                        'orgdesk_app has exactly SELECT/INSERT/UPDATE/DELETE on orgdesk.' || t)
+SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT', 'INSERT', 'DELETE'],
+                        'orgdesk_app has exactly SELECT/INSERT/DELETE on the whole of orgdesk.' || t)
   FROM unnest (ARRAY['users', 'posts', 'comments']) AS t;
+-- and UPDATE of these columns only: never an author, an organization, an id.
+SELECT is ((SELECT pg_catalog.array_agg (t || '.' || a.attname ORDER BY t, a.attnum)
+              FROM unnest (ARRAY['users', 'posts', 'comments']) AS t
+              JOIN pg_attribute a ON a.attrelid = ('orgdesk.' || t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE has_column_privilege ('orgdesk_app', a.attrelid, a.attnum, 'UPDATE')),
+           ARRAY['comments.body', 'posts.title', 'posts.body', 'users.email', 'users.name'],
+           'orgdesk_app may update only these columns');
+SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT'],
+                        'orgdesk_app can only read orgdesk.' || t)
+  FROM unnest (ARRAY['auth_config', 'auth_keys']) AS t;
 SELECT table_privs_are ('orgdesk', 'organization_authors', 'orgdesk_app', ARRAY['SELECT'],
                         'orgdesk_app can only read orgdesk.organization_authors');
 SELECT table_privs_are ('orgdesk', 'organization_post_counts', 'orgdesk_app', ARRAY['SELECT'],

@@ -64,9 +64,8 @@ CREATE FUNCTION pgtap_shadow.to_char (timestamp, text) RETURNS text LANGUAGE sql
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtap_shadow TO orgdesk_app;
 SET LOCAL search_path = pgtap_shadow, pg_catalog, public;
 
+SELECT orgdesk.assume_context (NULL, 'pgtap-path-org');
 SET LOCAL ROLE orgdesk_app;
-SELECT pg_catalog.set_config ('orgdesk.organization_id', 'pgtap-path-org', true),
-       pg_catalog.set_config ('orgdesk.user_id', '', true);
 
 -- The control: unqualified, the look-alikes win.
 SELECT is ((SELECT count (*)::text FROM orgdesk.posts p WHERE p.logto_organization_id = 'pgtap-path-org'

@@ -37,8 +37,9 @@ INSERT INTO orgdesk.posts (logto_organization_id, title, created_at) VALUES
   ('pgtap-sort-a', 'beta', '2026-01-02'), ('pgtap-sort-a', 'alpha', '2026-01-03'),
   ('pgtap-sort-a', 'gamma', '2026-01-01'), ('pgtap-sort-b', 'aardvark', '2026-01-04');
 
+SAVEPOINT as_a;
+SELECT orgdesk.assume_context (NULL, 'pgtap-sort-a');
 SET LOCAL ROLE orgdesk_app;
-SET LOCAL orgdesk.organization_id = 'pgtap-sort-a';
 SET LOCAL enable_sort = off;
 SET LOCAL enable_seqscan = off;
 
@@ -83,7 +84,10 @@ SELECT results_eq ($$SELECT title FROM orgdesk.posts WHERE (title, id) >= (SELEC
                                                                           ORDER BY k.title, k.id OFFSET 1 LIMIT 1)
                      ORDER BY title, id$$,
                    ARRAY['beta', 'gamma'], 'a jump by title lands on the second of the organization''s rows');
-SET LOCAL orgdesk.organization_id = 'pgtap-sort-b';
+RESET ROLE;
+ROLLBACK TO SAVEPOINT as_a;
+SELECT orgdesk.assume_context (NULL, 'pgtap-sort-b');
+SET LOCAL ROLE orgdesk_app;
 SELECT results_eq ($$SELECT title FROM orgdesk.posts ORDER BY title, id$$,
                    ARRAY['aardvark'], 'another organization sees only its own');
 
