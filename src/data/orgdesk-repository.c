@@ -16,16 +16,26 @@
  * The base of every repository of organization-scoped data.  Two things keep one
  * organization's rows out of another's, and both live here:
  *
- *  - every transaction starts by setting the organization context the database's
- *    row-level security checks (transaction-local, so safe behind PgBouncer);
+ *  - every transaction starts with SELECT orgdesk.authenticate ($1), the
+ *    organization's database token (an access token for the database API
+ *    resource, from the session's grant): the database verifies it and its
+ *    row-level security checks the organization, user and scopes it holds, for
+ *    this transaction only (so safe behind PgBouncer).  It is sent in the same
+ *    pipeline as the statements, one round trip;
  *  - every query gets the same organization as its $1, for the repositories to
  *    put in their WHERE clauses (defence in depth, and it keeps plans on the
  *    indexes that lead with logto_organization_id).
  *
  * The organization is taken from the session when a request starts; no API lets a
- * caller name one.  A request about the signed-in user alone (their own users row)
- * runs in a user scope, which sets no organization: organization-scoped tables then
- * show nothing.
+ * caller name one, and the token is fetched for that organization even if another
+ * is active by then.  A request about the signed-in user alone (their own users
+ * row) runs in a user scope with a user-level token, which has no organization:
+ * organization-scoped tables then show nothing.
+ *
+ * A token the database refuses (SQLSTATE class 28: expired early, revoked, its
+ * key rotated away) is dropped from the grant's cache and the whole transaction
+ * is sent again, once, with a new one; nothing of the refused attempt took
+ * effect.  A second refusal is ORGDESK_DATABASE_ERROR_AUTHENTICATION.
  */
 
 /* The one place that tells the database who is asking: it verifies the token
