@@ -32,10 +32,10 @@
  * row) runs in a user scope with a user-level token, which has no organization:
  * organization-scoped tables then show nothing.
  *
- * A token the database refuses (SQLSTATE class 28: expired early, revoked, its
- * key rotated away) is dropped from the grant's cache and the whole transaction
- * is sent again, once, with a new one; nothing of the refused attempt took
- * effect.  A second refusal is ORGDESK_DATABASE_ERROR_AUTHENTICATION.
+ * A token the database refuses (SQLSTATE class 28: expired by the database's
+ * clock, signed with a key it no longer lists) is dropped from the grant's cache
+ * and the whole transaction is sent again, once, with a new one; nothing of the
+ * refused attempt took effect.  A second refusal is ORGDESK_DATABASE_ERROR_AUTHENTICATION.
  */
 
 /* The one place that tells the database who is asking: it verifies the token
@@ -433,8 +433,9 @@ on_run_cb (GObject      *source,
   results = orgdesk_database_run_finish (ORGDESK_DATABASE (source), result, &error);
   if (results == NULL)
     {
-      /* The token expired early, was revoked or its key rotated away: a new
-       * one, and the whole transaction again, once.  Nothing of it took effect. */
+      /* The token expired by the database's clock or its key was rotated away:
+       * a new one, and the whole transaction again, once.  Nothing of it took
+       * effect. */
       if (g_error_matches (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_AUTHENTICATION) &&
           request->attempt == 0 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
         {
