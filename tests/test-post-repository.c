@@ -733,6 +733,10 @@ test_cancelled_while_getting_token (void)
   g_clear_error (&error);
   g_clear_object (&result);
 
+  /* The refresh the cancelled request started goes on (and rotates the refresh
+   * token); the hold below is for the one after it. */
+  orgdesk_test_wait_for_condition (grant_is_idle, NULL, 30);
+
   /* A refused token, and cancelled while the new one is on its way: the
    * stand-in holds the answer to the retry's refresh for a while. */
   refused = plant_refused_token (acme ());
