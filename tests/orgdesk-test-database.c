@@ -71,6 +71,24 @@ orgdesk_test_database_exec (const char *sql)
   PQclear (superuser_run (sql, 0, NULL));
 }
 
+char *
+orgdesk_test_database_insert_post (const char *organization_id,
+                                   const char *post_id,
+                                   const char *title)
+{
+  const char *params[] = { organization_id, post_id, title };
+  PGresult *result;
+  char *id;
+
+  result = superuser_run ("INSERT INTO orgdesk.posts (logto_organization_id, id, title, body)"
+                          " VALUES ($1, coalesce ($2::pg_catalog.uuid, pg_catalog.gen_random_uuid ()), $3, '')"
+                          " RETURNING id",
+                          G_N_ELEMENTS (params), params);
+  id = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return id;
+}
+
 /**
  * orgdesk_test_database_dup_value:
  * @sql: one statement, whose $1 (if any) is @param

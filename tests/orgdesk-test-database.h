@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 void                orgdesk_test_database_exec              (const char             *sql);
 char               *orgdesk_test_database_dup_value         (const char             *sql,
                                                              const char             *param);
+/* A post written by the superuser (no author), for an organization where the
+ * test's user may read but not write; @post_id NULL for a new id.  Returns its id. */
+char               *orgdesk_test_database_insert_post       (const char             *organization_id,
+                                                             const char             *post_id,
+                                                             const char             *title);
 gint64              orgdesk_test_database_count_posts       (const char             *organization_id);
 char               *orgdesk_test_database_dup_post_organization (const char         *post_id);
 

@@ -1267,6 +1267,28 @@ assert_sslmode_error (const char *conninfo,
   g_assert_cmpstr (resolve_error->message, ==, error->message);
 }
 
+/* What the application reacts to: a refused token (class 28) is not a lost
+ * connection, a refused write (42501) is a permission. */
+static void
+test_error_codes (void)
+{
+  static const struct { const char *sqlstate; OrgdeskDatabaseError code; } cases[] = {
+    { "28000", ORGDESK_DATABASE_ERROR_AUTHENTICATION },
+    { "28P01", ORGDESK_DATABASE_ERROR_AUTHENTICATION },
+    { "42501", ORGDESK_DATABASE_ERROR_PERMISSION },
+    { "23503", ORGDESK_DATABASE_ERROR_CONSTRAINT },
+    { "40001", ORGDESK_DATABASE_ERROR_SERIALIZATION },
+    { "08006", ORGDESK_DATABASE_ERROR_CONNECTION },
+    { "57P01", ORGDESK_DATABASE_ERROR_CONNECTION },
+    { "25P01", ORGDESK_DATABASE_ERROR_QUERY },
+    { "2800", ORGDESK_DATABASE_ERROR_QUERY },
+    { NULL, ORGDESK_DATABASE_ERROR_QUERY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (orgdesk_database_error_code_for_sqlstate (cases[i].sqlstate), ==, cases[i].code);
+}
+
 static void
 test_conninfo_sslmode (void)
 {
@@ -1383,6 +1405,7 @@ main (int   argc,
 
   g_test_add_func ("/orgdesk/data/database/conninfo/resolve", test_conninfo_resolve);
   g_test_add_func ("/orgdesk/data/database/conninfo/sslmode", test_conninfo_sslmode);
+  g_test_add_func ("/orgdesk/data/database/error-codes", test_error_codes);
 
   return g_test_run ();
 }

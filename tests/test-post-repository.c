@@ -10,6 +10,10 @@
 
 #include <string.h>
 
+#include "orgdesk-database-error.h"
+#include "orgdesk-grant-private.h"
+#include "orgdesk-json.h"
+#include "orgdesk-secret-memory.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
 #include "orgdesk-session.h"
@@ -123,7 +127,8 @@ test_posts_stay_in_their_organization (void)
   in_acme = list_posts (NULL);
   g_assert_true (orgdesk_test_model_contains (in_acme, id));
 
-  /* From Globex the post does not exist, whatever is asked. */
+  /* From Globex the post does not exist, and alice's token there (a member's)
+   * may not change anything: the database refuses the write itself. */
   switch_to (globex ());
   in_globex = list_posts (NULL);
   g_assert_false (orgdesk_test_model_contains (in_globex, id));
@@ -132,10 +137,10 @@ test_posts_stay_in_their_organization (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_null (update_post (id, "Taken over", "", &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION);
   g_clear_error (&error);
   g_assert_false (delete_post (id, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION);
   g_clear_error (&error);
 
   /* Back in Acme it is untouched; now edit and delete it there. */
@@ -235,15 +240,13 @@ test_paging_newest_first (void)
   if (repository == NULL)
     return;
 
+  /* alice may read Globex's posts, not write them */
   switch_to (globex ());
   for (guint i = 0; i < 45; i++)
     {
       g_autofree char *title = g_strdup_printf ("Shipment %02u", i);
-      g_autoptr(OrgdeskPost) created = NULL;
-      g_autoptr(GError) error = NULL;
 
-      created = orgdesk_test_create_post (repository, title, "", &error);
-      g_assert_no_error (error);
+      g_free (orgdesk_test_database_insert_post (globex (), NULL, title));
     }
 
   model = list_posts (NULL);
@@ -290,16 +293,11 @@ ensure_sort_posts (void)
   sort_acme_ids = g_ptr_array_new_with_free_func (g_free);
   sort_globex_ids = g_ptr_array_new_with_free_func (g_free);
 
-  switch_to (globex ());
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *title = g_strdup_printf ("%s %02u", sort_tag, i);
-      g_autoptr(OrgdeskPost) created = NULL;
-      g_autoptr(GError) error = NULL;
 
-      created = orgdesk_test_create_post (repository, title, "", &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (sort_globex_ids, g_strdup (orgdesk_post_get_id (created)));
+      g_ptr_array_add (sort_globex_ids, orgdesk_test_database_insert_post (globex (), NULL, title));
     }
 
   switch_to (acme ());
@@ -523,8 +521,20 @@ test_create_again_with_the_same_id (void)
   g_assert_true (g_date_time_equal (orgdesk_post_get_created_at (first), orgdesk_post_get_created_at (again)));
   g_assert_cmpstr (orgdesk_post_get_author_name (again), ==, orgdesk_post_get_author_name (first));
 
+  /* alice is a member of Globex: her token there has no write scope, and the
+   * database refuses the write */
   switch_to (globex ());
   in_globex = create_post_with_id (post_id, "Same id, other organization", "", &error);
+  g_assert_null (in_globex);
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_PERMISSION);
+  g_assert_cmpstr (orgdesk_database_error_get_sqlstate (error), ==, "42501");
+  g_clear_error (&error);
+  g_assert_null (get_post (post_id, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_free (orgdesk_test_database_insert_post (globex (), post_id, "Same id, other organization"));
+  in_globex = get_post (post_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (orgdesk_post_get_title (in_globex), ==, "Same id, other organization");
 
@@ -539,10 +549,218 @@ test_create_again_with_the_same_id (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 
   g_assert_true (delete_post (post_id, NULL));
-  switch_to (globex ());
-  g_assert_true (delete_post (post_id, NULL));
-  switch_to (acme ());
+  g_free (orgdesk_test_database_dup_value ("DELETE FROM orgdesk.posts WHERE id = $1::pg_catalog.uuid RETURNING id", post_id));
 }
+
+/* Database tokens {{{ */
+
+#define REFUSED_TOKEN "orgdesk-test-refused-token"
+
+static gboolean
+session_settled (gconstpointer data)
+{
+  return !orgdesk_session_get_switching (session) && orgdesk_session_get_database_token (session) != NULL;
+}
+
+static OrgdeskTokenResponse *
+database_token_for (const char *organization_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskTokenResponse *token;
+
+  orgdesk_session_request_database_token_async (session, organization_id, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  token = orgdesk_session_request_database_token_finish (session, result, &error);
+  g_assert_no_error (error);
+  return token;
+}
+
+/* Makes the grant hand out, for @organization_id's database token, one that
+ * the database refuses (as it would a token revoked or signed by a key that
+ * was rotated away) until it is dropped. */
+static OrgdeskTokenResponse *
+plant_refused_token (const char *organization_id)
+{
+  static const char json[] = "{\"access_token\":\"" REFUSED_TOKEN "\",\"expires_in\":3600,"
+                             "\"token_type\":\"Bearer\",\"scope\":\"data:read data:write\"}";
+  g_autoptr(GError) error = NULL;
+  OrgdeskTokenResponse *token;
+
+  token = orgdesk_token_response_new_from_data (json, strlen (json), g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  _orgdesk_grant_cache_token (orgdesk_session_get_grant (session), organization_id,
+                              ORGDESK_TEST_DATABASE_RESOURCE, token);
+  return token;
+}
+
+/* A token the database refuses mid-session is dropped and replaced; the
+ * transaction runs once more and takes effect once. */
+static void
+test_refused_token_is_replaced (void)
+{
+  g_autoptr(OrgdeskTokenResponse) refused = NULL;
+  g_autoptr(OrgdeskTokenResponse) fresh = NULL;
+  g_autoptr(OrgdeskTokenResponse) globex_token = NULL;
+  g_autoptr(OrgdeskTokenResponse) globex_again = NULL;
+  g_autoptr(OrgdeskPost) created = NULL;
+  g_autoptr(OrgdeskPost) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before;
+
+  if (repository == NULL)
+    return;
+
+  switch_to (acme ());
+  orgdesk_test_wait_for_condition (session_settled, NULL, 30);
+  globex_token = database_token_for (globex ());
+  before = orgdesk_test_database_count_posts (acme ());
+
+  refused = plant_refused_token (acme ());
+  created = orgdesk_test_create_post (repository, "After a refused token", "Sent twice, written once.", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (orgdesk_test_database_count_posts (acme ()), ==, before + 1);
+  g_assert_cmpstr (orgdesk_post_get_author_name (created), ==, "Alice Example");
+
+  /* The new token is cached, and is the active organization's token now */
+  fresh = database_token_for (acme ());
+  g_assert_true (fresh != refused);
+  g_assert_cmpstr (orgdesk_token_response_get_access_token (fresh), !=, REFUSED_TOKEN);
+  g_assert_true (orgdesk_session_get_database_token (session) == fresh);
+
+  /* Reads are retried the same way; another organization's token stays */
+  g_clear_object (&refused);
+  refused = plant_refused_token (acme ());
+  fetched = get_post (orgdesk_post_get_id (created), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (orgdesk_post_get_title (fetched), ==, "After a refused token");
+  globex_again = database_token_for (globex ());
+  g_assert_true (globex_again == globex_token);
+
+  g_assert_true (delete_post (orgdesk_post_get_id (created), &error));
+  g_assert_no_error (error);
+}
+
+/* When the database refuses the new token too (keys or configuration out of
+ * step with Logto), the request fails with a code the UI can name, and nothing
+ * was written. */
+static void
+test_refused_token_twice (void)
+{
+  g_autofree char *audience = NULL;
+  g_autofree char *restore = NULL;
+  g_autoptr(OrgdeskPost) created = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before;
+
+  if (repository == NULL)
+    return;
+
+  switch_to (acme ());
+  orgdesk_test_wait_for_condition (session_settled, NULL, 30);
+  before = orgdesk_test_database_count_posts (acme ());
+
+  audience = orgdesk_test_database_dup_value ("SELECT audience FROM orgdesk.auth_config", NULL);
+  g_assert_cmpstr (audience, ==, ORGDESK_TEST_DATABASE_RESOURCE);
+  orgdesk_test_database_exec ("UPDATE orgdesk.auth_config SET audience = 'https://elsewhere.example.test/db'");
+
+  created = orgdesk_test_create_post (repository, "Never written", "", &error);
+  restore = g_strdup_printf ("UPDATE orgdesk.auth_config SET audience = '%s'", ORGDESK_TEST_DATABASE_RESOURCE);
+  orgdesk_test_database_exec (restore);
+
+  g_assert_null (created);
+  g_assert_error (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_AUTHENTICATION);
+  g_assert_cmpstr (orgdesk_database_error_get_sqlstate (error), ==, "28000");
+  g_assert_cmpint (orgdesk_test_database_count_posts (acme ()), ==, before);
+
+  /* With the configuration back, the next request works */
+  g_clear_error (&error);
+  created = orgdesk_test_create_post (repository, "Written again", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (delete_post (orgdesk_post_get_id (created), NULL));
+}
+
+static gboolean
+hold_has_seen_request (gconstpointer data)
+{
+  gint64 seen = 0;
+  gint64 held = 0;
+
+  orgdesk_test_token_hold_counts (*(const gint64 *) data, &seen, &held);
+  return held > 0;
+}
+
+static gboolean
+grant_is_idle (gconstpointer data)
+{
+  return !orgdesk_grant_get_busy (orgdesk_session_get_grant (session));
+}
+
+/* Cancelled while the token is fetched (or refused and fetched again): the
+ * request ends as cancelled and nothing is written. */
+static void
+test_cancelled_while_getting_token (void)
+{
+  g_autoptr(OrgdeskTokenResponse) refused = NULL;
+  g_autoptr(OrgdeskTokenResponse) current = NULL;
+  g_auto(OrgdeskSecretString) record = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  gint64 hold;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OrgdeskPost) created = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before;
+
+  if (repository == NULL)
+    return;
+
+  switch_to (acme ());
+  orgdesk_test_wait_for_condition (session_settled, NULL, 30);
+  before = orgdesk_test_database_count_posts (acme ());
+
+  /* No token cached: the request waits for the token endpoint */
+  current = database_token_for (acme ());
+  orgdesk_grant_forget_token (orgdesk_session_get_grant (session), acme (), ORGDESK_TEST_DATABASE_RESOURCE, current);
+  cancellable = g_cancellable_new ();
+  orgdesk_post_repository_create_async (repository, NULL, "Cancelled at the token", "", cancellable,
+                                        orgdesk_test_store_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 30);
+  created = orgdesk_post_repository_create_finish (repository, result, &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* The refresh the cancelled request started goes on (and rotates the refresh
+   * token); the hold below is for the one after it. */
+  orgdesk_test_wait_for_condition (grant_is_idle, NULL, 30);
+
+  /* A refused token, and cancelled while the new one is on its way: the
+   * stand-in holds the answer to the retry's refresh for a while. */
+  refused = plant_refused_token (acme ());
+  record = orgdesk_grant_to_record (orgdesk_session_get_grant (session));
+  saved = orgdesk_json_parse_object (record, -1);
+  hold = orgdesk_test_hold_token_response (orgdesk_json_get_string (saved, "refresh_token"), 3, FALSE);
+  g_clear_object (&cancellable);
+  cancellable = g_cancellable_new ();
+  orgdesk_post_repository_create_async (repository, NULL, "Cancelled at the retry", "", cancellable,
+                                        orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_condition (hold_has_seen_request, &hold, 30);
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 2);
+  created = orgdesk_post_repository_create_finish (repository, result, &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The refresh itself is never abandoned (its refresh token rotates) */
+  orgdesk_test_wait_for_condition (grant_is_idle, NULL, 30);
+  g_assert_cmpint (orgdesk_test_database_count_posts (acme ()), ==, before);
+}
+
+/* }}} */
 
 int
 main (int   argc,
@@ -557,6 +775,9 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/posts/bad-input-changes-nothing", test_bad_input_changes_nothing);
   g_test_add_func ("/orgdesk/data/posts/create-again-with-the-same-id", test_create_again_with_the_same_id);
   g_test_add_func ("/orgdesk/data/posts/paging-newest-first", test_paging_newest_first);
+  g_test_add_func ("/orgdesk/data/posts/token/refused-is-replaced", test_refused_token_is_replaced);
+  g_test_add_func ("/orgdesk/data/posts/token/refused-twice", test_refused_token_twice);
+  g_test_add_func ("/orgdesk/data/posts/token/cancelled", test_cancelled_while_getting_token);
   g_test_add_func ("/orgdesk/data/posts/sort/type", test_sort_type);
   g_test_add_data_func ("/orgdesk/data/posts/sort/newest", GINT_TO_POINTER (ORGDESK_POST_SORT_NEWEST), test_sorted_pages);
   g_test_add_data_func ("/orgdesk/data/posts/sort/oldest", GINT_TO_POINTER (ORGDESK_POST_SORT_OLDEST), test_sorted_pages);

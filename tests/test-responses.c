@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-grant.h"
 #include "orgdesk-json.h"
 #include "orgdesk-logto-client.h"
 #include "orgdesk-oidc-configuration.h"
@@ -241,6 +242,7 @@ typedef enum
   TOKEN_ENDLESS,         /* 200, chunked, 64 MiB of spaces */
   TOKEN_DECLARED_HUGE,   /* 200 with Content-Length: 64 MiB, then a few bytes and silence */
   TOKEN_STALLED,         /* 200, chunked, a few bytes and silence */
+  TOKEN_COUNTED,         /* 200, a new access token "at-<n>" for each request */
 } TokenAnswer;
 
 #define HUGE_BODY_BYTES (64 * 1024 * 1024)
@@ -372,6 +374,18 @@ answer_token (HostileServer     *hostile,
       soup_message_body_append (body, SOUP_MEMORY_COPY, "{\"access_token\":\"", 17);
       hostile->token_bytes_queued += 17;
       return;
+
+    case TOKEN_COUNTED:
+      {
+        char *answer = g_strdup_printf ("{\"access_token\":\"at-%u\",\"expires_in\":3600,"
+                                        "\"refresh_token\":\"rt-%u\",\"token_type\":\"Bearer\"}",
+                                        hostile->n_token_requests, hostile->n_token_requests);
+
+        soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                          answer, strlen (answer));
+        return;
+      }
 
     case TOKEN_STALLED:
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
@@ -637,6 +651,149 @@ test_token_endpoint_unreachable (gconstpointer data)
   if (plain_text != NULL)
     g_socket_service_stop (plain_text);
   hostile_server_stop (&hostile);
+}
+
+/* A token its audience refused is dropped from the grant's cache, and only
+ * that one: a token that replaced it already stays. */
+static OrgdeskTokenResponse *
+request_grant_token (OrgdeskGrant *grant,
+                     const char   *organization_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskTokenResponse *token;
+
+  orgdesk_grant_request_token_async (grant, organization_id, "https://db.example.test", NULL,
+                                     orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  token = orgdesk_grant_request_token_finish (grant, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+
+  return token;
+}
+
+static void
+test_grant_forget_token (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_COUNTED };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(OrgdeskTokenResponse) first = NULL;
+  g_autoptr(OrgdeskTokenResponse) again = NULL;
+  g_autoptr(OrgdeskTokenResponse) other_org = NULL;
+  g_autoptr(OrgdeskTokenResponse) user_level = NULL;
+  g_autoptr(OrgdeskTokenResponse) second = NULL;
+  g_autoptr(OrgdeskTokenResponse) cached = NULL;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  grant = orgdesk_grant_new (client, NULL, "alice", "rt-0", NULL);
+
+  first = request_grant_token (grant, "org-a");
+  g_assert_cmpstr (orgdesk_token_response_get_access_token (first), ==, "at-1");
+  other_org = request_grant_token (grant, "org-b");
+  user_level = request_grant_token (grant, NULL);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 3);
+
+  /* Cached: the same object, no request */
+  again = request_grant_token (grant, "org-a");
+  g_assert_true (again == first);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 3);
+
+  /* Not the cached one of that key: nothing is dropped */
+  g_assert_false (orgdesk_grant_forget_token (grant, "org-a", "https://db.example.test", other_org));
+  g_assert_false (orgdesk_grant_forget_token (grant, "org-a", NULL, first));
+  g_clear_object (&again);
+  again = request_grant_token (grant, "org-a");
+  g_assert_true (again == first);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 3);
+
+  /* The refused one: the next request gets a new token */
+  g_assert_true (orgdesk_grant_forget_token (grant, "org-a", "https://db.example.test", first));
+  second = request_grant_token (grant, "org-a");
+  g_assert_true (second != first);
+  g_assert_cmpstr (orgdesk_token_response_get_access_token (second), ==, "at-4");
+  g_assert_cmpuint (hostile.n_token_requests, ==, 4);
+
+  /* A second caller refused the old one too, late: the new one stays */
+  g_assert_false (orgdesk_grant_forget_token (grant, "org-a", "https://db.example.test", first));
+  cached = request_grant_token (grant, "org-a");
+  g_assert_true (cached == second);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 4);
+
+  /* The other keys were never touched */
+  g_clear_object (&cached);
+  cached = request_grant_token (grant, "org-b");
+  g_assert_true (cached == other_org);
+  g_clear_object (&cached);
+  cached = request_grant_token (grant, NULL);
+  g_assert_true (cached == user_level);
+  g_assert_cmpuint (hostile.n_token_requests, ==, 4);
+
+  g_clear_object (&grant);
+  hostile_server_stop (&hostile);
+}
+
+static gboolean
+token_request_arrived (gconstpointer data)
+{
+  const HostileServer *hostile = data;
+
+  return hostile->n_token_requests > 0;
+}
+
+static gboolean
+grant_is_idle (gconstpointer data)
+{
+  return !orgdesk_grant_get_busy ((OrgdeskGrant *) data);
+}
+
+/* A waiter that gives up gets G_IO_ERROR_CANCELLED at once, while the refresh
+ * it waited for is still on the wire (and is let finish). */
+static void
+test_grant_waiter_cancelled (void)
+{
+  HostileServer hostile = { .token_answer = TOKEN_STALLED };
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) early = NULL;
+  g_autoptr(OrgdeskTokenResponse) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hostile_server_start (&hostile);
+  client = discovered_client (&hostile);
+  grant = orgdesk_grant_new (client, NULL, "alice", "rt-0", NULL);
+
+  /* Already cancelled: not even queued */
+  g_cancellable_cancel (cancelled);
+  orgdesk_grant_request_token_async (grant, "org-a", "https://db.example.test", cancelled,
+                                     orgdesk_test_store_result_cb, &early);
+  orgdesk_test_wait_for_result (&early, 5);
+  token = orgdesk_grant_request_token_finish (grant, early, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (orgdesk_grant_get_busy (grant));
+
+  orgdesk_grant_request_token_async (grant, "org-a", "https://db.example.test", cancellable,
+                                     orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_condition (token_request_arrived, &hostile, 30);
+  g_assert_null (result);
+  g_assert_true (orgdesk_grant_get_busy (grant));
+
+  g_cancellable_cancel (cancellable);
+  orgdesk_test_wait_for_result (&result, 5);
+  token = orgdesk_grant_request_token_finish (grant, result, &error);
+  g_assert_null (token);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (orgdesk_grant_get_busy (grant));
+
+  /* The refresh ends when the server goes away, with nobody left waiting */
+  hostile_server_stop (&hostile);
+  orgdesk_test_wait_for_condition (grant_is_idle, grant, 60);
 }
 
 /* The same server's own token endpoint answers: no network error at all. */
@@ -931,6 +1088,8 @@ main (int   argc,
   g_test_add_func ("/orgdesk/responses/discovery/hostile-server", test_hostile_discovery);
   g_test_add_func ("/orgdesk/responses/json-depth", test_json_depth);
   g_test_add_func ("/orgdesk/responses/token-endpoint/answers", test_token_endpoint_answers);
+  g_test_add_func ("/orgdesk/responses/grant/forget-token", test_grant_forget_token);
+  g_test_add_func ("/orgdesk/responses/grant/waiter-cancelled", test_grant_waiter_cancelled);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/refused", GINT_TO_POINTER (FALSE), test_token_endpoint_unreachable);
   g_test_add_data_func ("/orgdesk/responses/token-endpoint/not-tls", GINT_TO_POINTER (TRUE), test_token_endpoint_unreachable);
   g_test_add_func ("/orgdesk/responses/token-endpoint/endless", test_token_endpoint_endless);

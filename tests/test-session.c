@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "orgdesk-auth-error.h"
+#include "orgdesk-jwt.h"
 #include "orgdesk-session.h"
 #include "orgdesk-test-logto.h"
 #include "orgdesk-test-utils.h"
@@ -928,6 +929,129 @@ test_keyring_unavailable (void)
   g_test_trap_assert_passed ();
 }
 
+/* Database tokens for the data layer {{{ */
+
+static OrgdeskTokenResponse *
+request_database_token (OrgdeskSession  *session,
+                        const char      *organization_id,
+                        GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  orgdesk_session_request_database_token_async (session, organization_id, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  return orgdesk_session_request_database_token_finish (session, result, error);
+}
+
+static OrgdeskJwt *
+parse_access_token (OrgdeskTokenResponse *token)
+{
+  OrgdeskJwt *jwt = orgdesk_jwt_parse (orgdesk_token_response_get_access_token (token), NULL);
+
+  g_assert_nonnull (jwt);
+  return jwt;
+}
+
+/* Tokens for any organization of the session, or user-level ones, through the
+ * grant's cache: the active organization's is the session's database token. */
+static void
+test_database_tokens (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  const char *alice_id = json_object_get_string_member (orgdesk_test_fixture_user ("alice"), "id");
+  g_autoptr(OrgdeskTokenResponse) acme_token = NULL;
+  g_autoptr(OrgdeskTokenResponse) acme_again = NULL;
+  g_autoptr(OrgdeskTokenResponse) user_token = NULL;
+  g_autoptr(OrgdeskTokenResponse) globex_token = NULL;
+  g_autoptr(OrgdeskTokenResponse) denied = NULL;
+  g_autoptr(OrgdeskJwt) jwt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (fixture->session == NULL)
+    return;
+
+  /* Signed out */
+  g_assert_null (request_database_token (fixture->session, acme, &error));
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT);
+  g_clear_error (&error);
+
+  sign_in_alice_to_acme (fixture->session);
+
+  /* The active organization's: the one the session holds */
+  acme_token = request_database_token (fixture->session, acme, &error);
+  g_assert_no_error (error);
+  g_assert_true (acme_token == orgdesk_session_get_database_token (fixture->session));
+
+  /* User-level: the database resource, no organization */
+  user_token = request_database_token (fixture->session, NULL, &error);
+  g_assert_no_error (error);
+  jwt = parse_access_token (user_token);
+  g_assert_cmpstr (orgdesk_jwt_get_string_claim (jwt, "aud"), ==, ORGDESK_TEST_DATABASE_RESOURCE);
+  g_assert_cmpstr (orgdesk_jwt_get_string_claim (jwt, "sub"), ==, alice_id);
+  g_assert_null (orgdesk_jwt_get_string_claim (jwt, "organization_id"));
+  g_clear_object (&jwt);
+
+  /* Another organization's: the session's own token stays Acme's */
+  globex_token = request_database_token (fixture->session, globex, &error);
+  g_assert_no_error (error);
+  jwt = parse_access_token (globex_token);
+  g_assert_cmpstr (orgdesk_jwt_get_string_claim (jwt, "organization_id"), ==, globex);
+  g_clear_object (&jwt);
+  g_assert_true (orgdesk_session_get_database_token (fixture->session) == acme_token);
+
+  /* A refused token is dropped; its replacement is the session's token now */
+  orgdesk_session_forget_database_token (fixture->session, acme, acme_token);
+  acme_again = request_database_token (fixture->session, acme, &error);
+  g_assert_no_error (error);
+  g_assert_true (acme_again != acme_token);
+  g_assert_true (orgdesk_session_get_database_token (fixture->session) == acme_again);
+
+  /* Membership removed at Logto: the request fails and the organization goes,
+   * as on a switch to it */
+  body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\"}", alice_id, globex);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/remove", body);
+  orgdesk_grant_forget_organization (orgdesk_session_get_grant (fixture->session), globex);
+  denied = request_database_token (fixture->session, globex, &error);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/add", body);
+  g_assert_null (denied);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_ACCESS_DENIED);
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->removed->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->removed, 0), ==, globex);
+  g_assert_null (orgdesk_session_find_organization (fixture->session, globex, NULL));
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (fixture->session)), ==, acme);
+
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+/* Without a database resource there is no database token to get. */
+static void
+test_database_token_not_configured (void)
+{
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(OrgdeskSession) session = NULL;
+  g_autoptr(OrgdeskTokenResponse) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (orgdesk_test_logto_endpoint () == NULL)
+    return;
+
+  client = orgdesk_logto_client_new (orgdesk_test_logto_endpoint (), ORGDESK_TEST_CLIENT_ID);
+  session = orgdesk_session_new (client, NULL, NULL, NULL);
+  sign_in (session, "alice");
+  token = request_database_token (session, orgdesk_test_fixture_organization_of ("alice", 0, NULL), &error);
+  g_assert_null (token);
+  g_assert_error (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NOT_CONFIGURED);
+  orgdesk_test_finalize_eventually (g_steal_pointer (&session));
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -949,8 +1073,10 @@ main (int   argc,
   ADD ("/orgdesk/session/grant-revoked-elsewhere", test_grant_revoked_elsewhere);
   ADD ("/orgdesk/session/cancel-sign-in", test_cancel_sign_in);
   ADD ("/orgdesk/session/offline-start", test_offline_start);
+  ADD ("/orgdesk/session/database-tokens", test_database_tokens);
 #undef ADD
   g_test_add_func ("/orgdesk/session/keyring-unavailable", test_keyring_unavailable);
+  g_test_add_func ("/orgdesk/session/database-token-not-configured", test_database_token_not_configured);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 
 #include "orgdesk-database-error.h"
 #include "orgdesk-post-repository.h"
+#include "orgdesk-repository-private.h"
 #include "orgdesk-session.h"
 #include "orgdesk-test-database.h"
 #include "orgdesk-test-logto.h"
@@ -328,6 +329,90 @@ test_not_for_another_user (void)
   g_assert_null (read_row ("orgdesk-test-nobody"));
 }
 
+/* What the database verified from the token a request sent: the user and the
+ * organization ("none" for a user-level token). */
+static char *
+context_of (OrgdeskRepository      *repository,
+            OrgdeskRepositoryScope *scope,
+            char                  **organization_id)
+{
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskQueryResult *rows;
+
+  g_ptr_array_add (queries, orgdesk_query_new ("SELECT orgdesk.current_user_id (),"
+                                               " coalesce (orgdesk.current_organization_id (), 'none')"));
+  _orgdesk_repository_run_async (repository, scope, queries, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  results = _orgdesk_repository_run_finish (repository, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  rows = g_ptr_array_index (results, 0);
+  *organization_id = g_strdup (orgdesk_query_result_get_value (rows, 0, 1));
+  return g_strdup (orgdesk_query_result_get_value (rows, 0, 0));
+}
+
+static gboolean
+alice_settled (gconstpointer data)
+{
+  return !orgdesk_session_get_switching (alice) && orgdesk_session_get_database_token (alice) != NULL;
+}
+
+/* A user scope sends a token without an organization, an organization scope
+ * one for the organization it was started in, even after a switch. */
+static void
+test_token_context (void)
+{
+  g_autoptr(OrgdeskUserRepository) repository = NULL;
+  g_autoptr(OrgdeskRepositoryScope) user_scope = NULL;
+  g_autoptr(OrgdeskRepositoryScope) acme_scope = NULL;
+  g_autoptr(OrgdeskRepositoryScope) globex_scope = NULL;
+  const char *acme = orgdesk_test_fixture_organization_of ("alice", 0, NULL);
+  const char *globex = orgdesk_test_fixture_organization_of ("alice", 1, NULL);
+  const char *subject;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = NULL;
+  g_autofree char *organization_id = NULL;
+
+  if (alice == NULL)
+    return;
+
+  subject = orgdesk_user_get_subject (orgdesk_session_get_user (alice));
+  repository = orgdesk_user_repository_new (database, alice);
+
+  g_assert_true (orgdesk_session_set_active_organization_id (alice, acme));
+  orgdesk_test_wait_for_condition (alice_settled, NULL, 30);
+
+  user_scope = _orgdesk_repository_user_scope_new (ORGDESK_REPOSITORY (repository), &error);
+  g_assert_no_error (error);
+  user_id = context_of (ORGDESK_REPOSITORY (repository), user_scope, &organization_id);
+  g_assert_cmpstr (user_id, ==, subject);
+  g_assert_cmpstr (organization_id, ==, "none");
+  g_clear_pointer (&user_id, g_free);
+  g_clear_pointer (&organization_id, g_free);
+
+  /* Started in Acme, sent after the switch to Globex: Acme's token */
+  acme_scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (repository), &error);
+  g_assert_no_error (error);
+  g_assert_true (orgdesk_session_set_active_organization_id (alice, globex));
+  user_id = context_of (ORGDESK_REPOSITORY (repository), acme_scope, &organization_id);
+  g_assert_cmpstr (user_id, ==, subject);
+  g_assert_cmpstr (organization_id, ==, acme);
+  g_clear_pointer (&user_id, g_free);
+  g_clear_pointer (&organization_id, g_free);
+
+  orgdesk_test_wait_for_condition (alice_settled, NULL, 30);
+  globex_scope = _orgdesk_repository_scope_new (ORGDESK_REPOSITORY (repository), &error);
+  g_assert_no_error (error);
+  user_id = context_of (ORGDESK_REPOSITORY (repository), globex_scope, &organization_id);
+  g_assert_cmpstr (organization_id, ==, globex);
+
+  g_assert_true (orgdesk_session_set_active_organization_id (alice, acme));
+  orgdesk_test_wait_for_condition (alice_settled, NULL, 30);
+}
+
 static void
 test_signed_out_and_cancelled (void)
 {
@@ -379,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk/data/users/hostile-profile-is-data", test_hostile_profile_is_data);
   g_test_add_func ("/orgdesk/data/users/not-for-another-user", test_not_for_another_user);
   g_test_add_func ("/orgdesk/data/users/signed-out-and-cancelled", test_signed_out_and_cancelled);
+  g_test_add_func ("/orgdesk/data/users/token-context", test_token_context);
 
   set_up ();
   status = g_test_run ();

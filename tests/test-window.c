@@ -1516,26 +1516,21 @@ clear_keyring (void)
   g_assert_no_error (error);
 }
 
-/* Schema and demo posts for the stand-in's organizations (both idempotent). */
+/* Schema, the database's trust in the stand-in (its issuer and keys) and demo
+ * posts for the stand-in's organizations (all idempotent). */
 static void
 prepare_database (void)
 {
-  const char *owner_uri = g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI");
+  const char *argv[] = { g_getenv ("ORGDESK_TEST_ADMIN"), "seed",
+                         "--database", g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"), NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
 
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *argv[] = { g_getenv ("ORGDESK_TEST_ADMIN"), i == 0 ? "migrate" : "seed",
-                             "--database", owner_uri, "--migrations", g_getenv ("ORGDESK_TEST_MIGRATIONS"), NULL };
-      g_autoptr(GError) error = NULL;
-      int status = 0;
-
-      if (i == 1)
-        argv[4] = NULL;   /* seed takes no migrations directory */
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                    NULL, NULL, NULL, NULL, &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-    }
+  orgdesk_test_migrate_database ();
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 static void

@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include "orgdesk-auth-error.h"
-#include "orgdesk-grant.h"
+#include "orgdesk-grant-private.h"
 #include "orgdesk-json.h"
 #include "orgdesk-secret-memory.h"
 
@@ -212,6 +212,57 @@ lookup_fresh_token (OrgdeskGrant *self,
 }
 
 /* Completing requests {{{ */
+
+/* A waiter whose cancellable fires leaves its request at once with
+ * G_IO_ERROR_CANCELLED; the request itself goes on (a refresh on the wire is
+ * never abandoned) and its token is cached for the next caller. */
+static gboolean
+on_waiter_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;   /* alive: its task data owns this source */
+  OrgdeskGrant *self = g_task_get_source_object (task);
+  TokenRequest *request = NULL;
+
+  if (self->in_flight != NULL && g_ptr_array_find (self->in_flight->waiters, task, NULL))
+    request = self->in_flight;
+  for (GList *l = self->pending.head; request == NULL && l != NULL; l = l->next)
+    if (g_ptr_array_find (((TokenRequest *) l->data)->waiters, task, NULL))
+      request = l->data;
+
+  if (request != NULL)
+    {
+      g_object_ref (task);
+      g_ptr_array_remove (request->waiters, task);
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+watch_waiter_cancellable (GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GSource *source;
+
+  if (cancellable == NULL)
+    return;
+
+  source = g_cancellable_source_new (cancellable);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_waiter_cancelled_cb), task, NULL);
+  g_source_set_static_name (source, "[orgdesk] token waiter cancelled");
+  g_source_attach (source, g_task_get_context (task));
+  g_task_set_task_data (task, source, (GDestroyNotify) destroy_source);
+}
 
 static void
 return_to_waiters (TokenRequest *request,
@@ -894,6 +945,12 @@ orgdesk_grant_request_token_async (OrgdeskGrant        *self,
   g_task_set_source_tag (task, orgdesk_grant_request_token_async);
   g_task_set_check_cancellable (task, TRUE);
 
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
   if (!self->valid)
     {
       g_task_return_error (task, ended_error (self));
@@ -928,6 +985,7 @@ orgdesk_grant_request_token_async (OrgdeskGrant        *self,
     }
 
   g_ptr_array_add (request->waiters, task);
+  watch_waiter_cancellable (task);
   pump_queue (self);
 }
 
@@ -965,6 +1023,50 @@ orgdesk_grant_forget_organization (OrgdeskGrant *self,
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
     if (g_str_has_prefix (key, prefix))
       g_hash_table_iter_remove (&iter);
+}
+
+/**
+ * orgdesk_grant_forget_token:
+ * @self: a #OrgdeskGrant
+ * @organization_id: (nullable): the organization of @token
+ * @resource: (nullable): the resource of @token
+ * @token: a token the grant handed out, that its audience refused (expired
+ *   early, revoked, a key rotated away)
+ *
+ * Drops @token from the cache, so the next request for (@organization_id,
+ * @resource) gets a new one.  A token cached since, by a request that already
+ * replaced @token, stays.
+ *
+ * Returns: %TRUE if @token was cached and is dropped
+ */
+gboolean
+orgdesk_grant_forget_token (OrgdeskGrant         *self,
+                            const char           *organization_id,
+                            const char           *resource,
+                            OrgdeskTokenResponse *token)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
+  g_return_val_if_fail (ORGDESK_IS_TOKEN_RESPONSE (token), FALSE);
+
+  key = make_key (organization_id, resource);
+  if (g_hash_table_lookup (self->cache, key) != token)
+    return FALSE;
+
+  return g_hash_table_remove (self->cache, key);
+}
+
+void
+_orgdesk_grant_cache_token (OrgdeskGrant         *self,
+                            const char           *organization_id,
+                            const char           *resource,
+                            OrgdeskTokenResponse *token)
+{
+  g_return_if_fail (ORGDESK_IS_GRANT (self));
+  g_return_if_fail (ORGDESK_IS_TOKEN_RESPONSE (token));
+
+  g_hash_table_replace (self->cache, make_key (organization_id, resource), g_object_ref (token));
 }
 
 static void

@@ -52,6 +52,10 @@ OrgdeskTokenResponse *orgdesk_grant_request_token_finish (OrgdeskGrant         *
                                                           GError              **error);
 void                  orgdesk_grant_forget_organization  (OrgdeskGrant         *self,
                                                           const char           *organization_id);
+gboolean              orgdesk_grant_forget_token         (OrgdeskGrant         *self,
+                                                          const char           *organization_id,
+                                                          const char           *resource,
+                                                          OrgdeskTokenResponse *token);
 
 void                  orgdesk_grant_save_async           (OrgdeskGrant         *self,
                                                           GCancellable         *cancellable,

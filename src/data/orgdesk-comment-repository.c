@@ -35,7 +35,7 @@
  * same post) instead of adding a second one. */
 #define INSERT_COMMENT_SQL \
   "WITH c AS (INSERT INTO orgdesk.comments (logto_organization_id, id, post_id, author_id, body)" \
-  "  VALUES ($1, $4::pg_catalog.uuid, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3)" \
+  "  VALUES ($1, $4::pg_catalog.uuid, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_id ()), $3)" \
   "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET body = excluded.body" \
   "    WHERE comments.post_id = excluded.post_id" \
   "  RETURNING *)" COMMENT_FROM_RETURNED

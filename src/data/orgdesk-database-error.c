@@ -61,9 +61,11 @@ orgdesk_database_error_code_for_sqlstate (const char *sqlstate)
   /* Connection exceptions, and the server shutting the session down */
   if (strncmp (sqlstate, "08", 2) == 0 || strncmp (sqlstate, "57P0", 4) == 0)
     return ORGDESK_DATABASE_ERROR_CONNECTION;
-  /* invalid_authorization_specification, invalid_password */
+  /* invalid_authorization_specification (orgdesk.authenticate() refusing a
+   * token), invalid_password.  Refusals at login never come through here: the
+   * connection's own failures are ORGDESK_DATABASE_ERROR_CONNECTION. */
   if (strncmp (sqlstate, "28", 2) == 0)
-    return ORGDESK_DATABASE_ERROR_CONNECTION;
+    return ORGDESK_DATABASE_ERROR_AUTHENTICATION;
 
   return ORGDESK_DATABASE_ERROR_QUERY;
 }

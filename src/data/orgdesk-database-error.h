@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  *   (SQLSTATE class 23: unique, foreign key, not null, check)
  * @ORGDESK_DATABASE_ERROR_SERIALIZATION: the transaction lost a race
  *   (SQLSTATE 40001 or 40P01) and may be retried as a whole
+ * @ORGDESK_DATABASE_ERROR_AUTHENTICATION: a statement was refused because the
+ *   database did not accept who is asking (SQLSTATE class 28: orgdesk.authenticate()
+ *   refused the token).  A login the server refuses while connecting is
+ *   %ORGDESK_DATABASE_ERROR_CONNECTION.
  *
  * Errors of #OrgdeskDatabase.  Cancellation is %G_IO_ERROR_CANCELLED, never a code
  * of this domain.  Every error of this domain carries the SQLSTATE of the server
@@ -41,6 +45,7 @@ typedef enum
   ORGDESK_DATABASE_ERROR_PERMISSION,
   ORGDESK_DATABASE_ERROR_CONSTRAINT,
   ORGDESK_DATABASE_ERROR_SERIALIZATION,
+  ORGDESK_DATABASE_ERROR_AUTHENTICATION,
 } OrgdeskDatabaseError;
 
 GQuark                orgdesk_database_error_quark            (void);

@@ -28,7 +28,7 @@
  * the first attempt made and gives it the latest text, instead of a duplicate. */
 #define INSERT_POST_SQL \
   "WITH p AS (INSERT INTO orgdesk.posts (logto_organization_id, id, author_id, title, body)" \
-  "  VALUES ($1, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()), $3, $4)" \
+  "  VALUES ($1, $2::pg_catalog.uuid, (SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_id ()), $3, $4)" \
   "  ON CONFLICT (logto_organization_id, id) DO UPDATE SET title = excluded.title, body = excluded.body" \
   "  RETURNING *)" \
   " SELECT " ORGDESK_POST_COLUMNS POST_FROM_RETURNED

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "orgdesk-query.h"
+#include "orgdesk-secret-memory.h"
 
 /**
  * OrgdeskQuery:
@@ -23,6 +24,7 @@ struct _OrgdeskQuery
 
   char      *sql;
   GPtrArray *params;   /* char *, NULL allowed */
+  GArray    *secrets;  /* guint: indexes of params to wipe; NULL if none */
 };
 
 G_DEFINE_FINAL_TYPE (OrgdeskQuery, orgdesk_query, G_TYPE_OBJECT)
@@ -41,6 +43,13 @@ orgdesk_query_finalize (GObject *object)
   OrgdeskQuery *self = (OrgdeskQuery *) object;
 
   g_clear_pointer (&self->sql, g_free);
+  for (guint i = 0; self->secrets != NULL && i < self->secrets->len; i++)
+    {
+      guint index = g_array_index (self->secrets, guint, i);
+
+      orgdesk_secret_clear ((char **) &self->params->pdata[index]);
+    }
+  g_clear_pointer (&self->secrets, g_array_unref);
   g_clear_pointer (&self->params, g_ptr_array_unref);
 
   G_OBJECT_CLASS (orgdesk_query_parent_class)->finalize (object);
@@ -140,6 +149,30 @@ orgdesk_query_add_param (OrgdeskQuery *self,
 {
   g_return_if_fail (ORGDESK_IS_QUERY (self));
 
+  g_ptr_array_add (self->params, g_strdup (value));
+}
+
+/**
+ * orgdesk_query_add_secret_param:
+ * @self: a #OrgdeskQuery
+ * @value: the text of the next parameter: a token or another secret
+ *
+ * Like orgdesk_query_add_param(), for a value whose copy is wiped when the
+ * query is freed.
+ */
+void
+orgdesk_query_add_secret_param (OrgdeskQuery *self,
+                                const char   *value)
+{
+  guint index;
+
+  g_return_if_fail (ORGDESK_IS_QUERY (self));
+  g_return_if_fail (value != NULL);
+
+  index = self->params->len;
+  if (self->secrets == NULL)
+    self->secrets = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (self->secrets, index);
   g_ptr_array_add (self->params, g_strdup (value));
 }
 

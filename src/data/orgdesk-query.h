@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (OrgdeskQuery, orgdesk_query, ORGDESK, QUERY, GObject)
 OrgdeskQuery *orgdesk_query_new             (const char         *sql);
 void          orgdesk_query_add_param       (OrgdeskQuery       *self,
                                              const char         *value);
+void          orgdesk_query_add_secret_param (OrgdeskQuery      *self,
+                                             const char         *value);
 const char   *orgdesk_query_get_sql         (OrgdeskQuery       *self);
 guint         orgdesk_query_get_n_params    (OrgdeskQuery       *self);
 const char * const *orgdesk_query_get_params (OrgdeskQuery      *self);

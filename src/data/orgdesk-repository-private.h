@@ -21,6 +21,8 @@ typedef struct _OrgdeskRepositoryScope OrgdeskRepositoryScope;
 
 OrgdeskRepositoryScope *_orgdesk_repository_scope_new      (OrgdeskRepository       *self,
                                                             GError                 **error);
+OrgdeskRepositoryScope *_orgdesk_repository_user_scope_new (OrgdeskRepository     *self,
+                                                            GError                 **error);
 OrgdeskRepositoryScope *_orgdesk_repository_scope_ref      (OrgdeskRepositoryScope  *scope);
 void                    _orgdesk_repository_scope_unref    (OrgdeskRepositoryScope  *scope);
 const char             *_orgdesk_repository_scope_get_organization_id (OrgdeskRepositoryScope *scope);

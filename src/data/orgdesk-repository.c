@@ -16,30 +16,38 @@
  * The base of every repository of organization-scoped data.  Two things keep one
  * organization's rows out of another's, and both live here:
  *
- *  - every transaction starts by setting the organization context the database's
- *    row-level security checks (transaction-local, so safe behind PgBouncer);
+ *  - every transaction starts with SELECT orgdesk.authenticate ($1), the
+ *    organization's database token (an access token for the database API
+ *    resource, from the session's grant): the database verifies it and its
+ *    row-level security checks the organization, user and scopes it holds, for
+ *    this transaction only (so safe behind PgBouncer).  It is sent in the same
+ *    pipeline as the statements, one round trip;
  *  - every query gets the same organization as its $1, for the repositories to
  *    put in their WHERE clauses (defence in depth, and it keeps plans on the
  *    indexes that lead with logto_organization_id).
  *
  * The organization is taken from the session when a request starts; no API lets a
- * caller name one.  A request about the signed-in user alone (their own users row)
- * runs in a user scope, which sets no organization: organization-scoped tables then
- * show nothing.
+ * caller name one, and the token is fetched for that organization even if another
+ * is active by then.  A request about the signed-in user alone (their own users
+ * row) runs in a user scope with a user-level token, which has no organization:
+ * organization-scoped tables then show nothing.
+ *
+ * A token the database refuses (SQLSTATE class 28: expired by the database's
+ * clock, signed with a key it no longer lists) is dropped from the grant's cache
+ * and the whole transaction is sent again, once, with a new one; nothing of the
+ * refused attempt took effect.  A second refusal is ORGDESK_DATABASE_ERROR_AUTHENTICATION.
  */
 
-/* The one place that tells the database who is asking.  The next step replaces
- * it with a token the database verifies itself.  A user scope sends a NULL
- * organization, which resets the setting: no organization's rows are visible. */
-#define CONTEXT_SQL \
-  "SELECT pg_catalog.set_config ('orgdesk.organization_id', $1, true), " \
-  "       pg_catalog.set_config ('orgdesk.user_id', $2, true)"
+/* The one place that tells the database who is asking: it verifies the token
+ * (orgdesk_auth) and takes the user and the organization from it, for this
+ * transaction only.  A user-level token has no organization in it: no
+ * organization's rows are visible. */
+#define AUTHENTICATE_SQL "SELECT orgdesk.authenticate ($1)"
 
 struct _OrgdeskRepositoryScope
 {
   gatomicrefcount  ref_count;
-  char            *organization_id;
-  char            *user_id;
+  char            *organization_id;   /* NULL in a user scope */
 };
 
 typedef struct
@@ -89,7 +97,6 @@ scope_new (OrgdeskRepository  *self,
   g_atomic_ref_count_init (&scope->ref_count);
   if (with_organization)
     scope->organization_id = g_strdup (orgdesk_organization_get_id (organization));
-  scope->user_id = g_strdup (orgdesk_user_get_subject (user));
 
   return scope;
 }
@@ -99,6 +106,14 @@ _orgdesk_repository_scope_new (OrgdeskRepository  *self,
                                GError            **error)
 {
   return scope_new (self, TRUE, error);
+}
+
+/* A scope with the signed-in user and no organization */
+OrgdeskRepositoryScope *
+_orgdesk_repository_user_scope_new (OrgdeskRepository  *self,
+                                    GError            **error)
+{
+  return scope_new (self, FALSE, error);
 }
 
 OrgdeskRepositoryScope *
@@ -115,7 +130,6 @@ _orgdesk_repository_scope_unref (OrgdeskRepositoryScope *scope)
     return;
 
   g_free (scope->organization_id);
-  g_free (scope->user_id);
   g_free (scope);
 }
 
@@ -294,7 +308,7 @@ _orgdesk_repository_new_author_upsert (OrgdeskRepository *self)
   OrgdeskQuery *query;
 
   query = orgdesk_query_new ("INSERT INTO orgdesk.users (logto_id, email, name)"
-                             " VALUES (orgdesk.current_user_logto_id (), $1, $2)"
+                             " VALUES (orgdesk.current_user_id (), $1, $2)"
                              " ON CONFLICT (logto_id) DO NOTHING");
   _orgdesk_repository_add_profile_params (query, orgdesk_session_get_user (priv->session));
   return query;
@@ -383,18 +397,59 @@ _orgdesk_repository_delete_finish (OrgdeskRepository  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* One _orgdesk_repository_run_async(): the token, then the transaction, and once
+ * more of both when the database refused the token. */
+typedef struct
+{
+  OrgdeskRepositoryScope *scope;
+  GPtrArray              *queries;   /* OrgdeskQuery, the caller's */
+  OrgdeskTokenResponse   *token;     /* the one the transaction was sent with */
+  guint                   attempt;   /* 0, or 1 for the retry with a new token */
+} RunRequest;
+
+static void
+run_request_free (RunRequest *request)
+{
+  g_clear_pointer (&request->scope, _orgdesk_repository_scope_unref);
+  g_clear_pointer (&request->queries, g_ptr_array_unref);
+  g_clear_object (&request->token);
+  g_free (request);
+}
+
+static void request_token (GTask *task);
+
 static void
 on_run_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
   g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
 
   results = orgdesk_database_run_finish (ORGDESK_DATABASE (source), result, &error);
   if (results == NULL)
     {
+      /* The token expired by the database's clock or its key was rotated away:
+       * a new one, and the whole transaction again, once.  Nothing of it took
+       * effect. */
+      if (g_error_matches (error, ORGDESK_DATABASE_ERROR, ORGDESK_DATABASE_ERROR_AUTHENTICATION) &&
+          request->attempt == 0 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          g_debug ("The database refused the token (%s); retrying with a new one",
+                   orgdesk_database_error_get_sqlstate (error));
+          g_clear_error (&error);
+          orgdesk_session_forget_database_token (priv->session, request->scope->organization_id,
+                                                 request->token);
+          g_clear_object (&request->token);
+          request->attempt++;
+          request_token (g_steal_pointer (&task));
+          return;
+        }
+
       g_task_return_error (task, error);
       return;
     }
@@ -402,6 +457,52 @@ on_run_cb (GObject      *source,
   /* The caller sees the results of its own statements only. */
   g_ptr_array_remove_index (results, 0);
   g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_token_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) all = NULL;
+  OrgdeskQuery *authenticate;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  request->token = orgdesk_session_request_database_token_finish (ORGDESK_SESSION (source), result, &error);
+  if (request->token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The access token is a secret: its one copy here is wiped with the query. */
+  authenticate = orgdesk_query_new (AUTHENTICATE_SQL);
+  orgdesk_query_add_secret_param (authenticate, orgdesk_token_response_get_access_token (request->token));
+
+  all = g_ptr_array_new_full (request->queries->len + 1, g_object_unref);
+  g_ptr_array_add (all, authenticate);
+  for (guint i = 0; i < request->queries->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (request->queries, i)));
+
+  cancellable = g_task_get_cancellable (task);
+  orgdesk_database_run_async (priv->database, all, cancellable, on_run_cb, g_steal_pointer (&task));
+}
+
+static void
+request_token (GTask *task)
+{
+  OrgdeskRepository *self = g_task_get_source_object (task);
+  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
+  RunRequest *request = g_task_get_task_data (task);
+
+  /* The organization captured when the request started, never the active one */
+  orgdesk_session_request_database_token_async (priv->session, request->scope->organization_id,
+                                                g_task_get_cancellable (task), on_token_cb, task);
 }
 
 /**
@@ -413,7 +514,11 @@ on_run_cb (GObject      *source,
  * @callback: called with the results
  * @user_data: data for @callback
  *
- * Runs the context statement and @queries in one transaction, in one round trip.
+ * Gets the database token for @scope's organization (or a user-level one for a
+ * user scope) and runs `SELECT orgdesk.authenticate (token)` and @queries in one
+ * transaction, in one round trip.  When the database refuses the token (SQLSTATE
+ * class 28), the token is dropped and the transaction sent once more with a new
+ * one; a second refusal fails with %ORGDESK_DATABASE_ERROR_AUTHENTICATION.
  */
 void
 _orgdesk_repository_run_async (OrgdeskRepository      *self,
@@ -423,26 +528,23 @@ _orgdesk_repository_run_async (OrgdeskRepository      *self,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
-  OrgdeskRepositoryPrivate *priv = orgdesk_repository_get_instance_private (self);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  OrgdeskQuery *context;
+  RunRequest *request;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_REPOSITORY (self));
   g_return_if_fail (scope != NULL);
   g_return_if_fail (queries != NULL && queries->len > 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _orgdesk_repository_run_async);
 
-  context = orgdesk_query_new (CONTEXT_SQL);
-  orgdesk_query_add_param (context, scope->organization_id);
-  orgdesk_query_add_param (context, scope->user_id);
-  g_ptr_array_add (all, context);
-  for (guint i = 0; i < queries->len; i++)
-    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (queries, i)));
+  request = g_new0 (RunRequest, 1);
+  request->scope = _orgdesk_repository_scope_ref (scope);
+  request->queries = g_ptr_array_ref (queries);
+  g_task_set_task_data (task, request, (GDestroyNotify) run_request_free);
 
-  orgdesk_database_run_async (priv->database, all, cancellable, on_run_cb, task);
+  request_token (task);
 }
 
 GPtrArray *

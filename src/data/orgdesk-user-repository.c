@@ -21,12 +21,12 @@
  * second statement reads the id whether or not a row was written. */
 #define UPSERT_USER_SQL \
   "INSERT INTO orgdesk.users (logto_id, email, name)" \
-  " VALUES (orgdesk.current_user_logto_id (), $1, $2)" \
+  " VALUES (orgdesk.current_user_id (), $1, $2)" \
   " ON CONFLICT (logto_id) DO UPDATE SET email = excluded.email, name = excluded.name" \
   " WHERE (users.email, users.name) IS DISTINCT FROM (excluded.email, excluded.name)"
 
 #define SELECT_USER_ID_SQL \
-  "SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_logto_id ()"
+  "SELECT id FROM orgdesk.users WHERE logto_id = orgdesk.current_user_id ()"
 
 struct _OrgdeskUserRepository
 {

@@ -183,6 +183,27 @@ go_offline (OrgdeskSession *self,
 
 /* The active organization and its database token {{{ */
 
+/* Logto says the user is no longer a member: drop it from the list (and make
+ * another one active if it was). */
+static void
+drop_organization (OrgdeskSession *self,
+                   const char     *organization_id)
+{
+  g_autoptr(OrgdeskOrganization) removed = NULL;
+  guint position;
+
+  removed = orgdesk_session_find_organization (self, organization_id, &position);
+  if (removed == NULL)
+    return;
+
+  g_object_ref (removed);
+  g_list_store_remove (self->organizations, position);
+  choose_active_organization (self);
+  if (self->grant != NULL)
+    orgdesk_grant_forget_organization (self->grant, orgdesk_organization_get_id (removed));
+  g_signal_emit (self, signals[ORGANIZATION_REMOVED], 0, removed);
+}
+
 static void
 on_database_token_cb (GObject      *source,
                       GAsyncResult *result,
@@ -210,15 +231,7 @@ on_database_token_cb (GObject      *source,
   if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_ACCESS_DENIED) &&
       self->active_organization != NULL)
     {
-      /* Logto says the user is no longer a member: drop it from the list. */
-      g_autoptr(OrgdeskOrganization) removed = g_object_ref (self->active_organization);
-      guint position;
-
-      if (orgdesk_session_find_organization (self, orgdesk_organization_get_id (removed), &position) != NULL)
-        g_list_store_remove (self->organizations, position);
-      choose_active_organization (self);
-      orgdesk_grant_forget_organization (self->grant, orgdesk_organization_get_id (removed));
-      g_signal_emit (self, signals[ORGANIZATION_REMOVED], 0, removed);
+      drop_organization (self, orgdesk_organization_get_id (self->active_organization));
       return;
     }
 
@@ -1014,6 +1027,45 @@ orgdesk_session_sign_out_finish (OrgdeskSession  *self,
 
 /* }}} */
 
+/* Database tokens for the data layer {{{ */
+
+static void
+on_requested_database_token_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskSession *self = g_task_get_source_object (task);
+  const char *organization_id = g_task_get_task_data (task);
+  g_autoptr(OrgdeskTokenResponse) token = NULL;
+  GError *error = NULL;
+
+  token = orgdesk_grant_request_token_finish (ORGDESK_GRANT (source), result, &error);
+  if (token == NULL)
+    {
+      /* Logto says the user is no longer a member: as on a switch to it. */
+      if (g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_ACCESS_DENIED) &&
+          organization_id != NULL && self->grant == ORGDESK_GRANT (source))
+        drop_organization (self, organization_id);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A new token for the active organization (the last one was refused) is the
+   * one its role is read from now; during a switch the switch decides. */
+  if (organization_id != NULL && self->grant == ORGDESK_GRANT (source) && !self->switching &&
+      self->active_organization != NULL &&
+      g_str_equal (orgdesk_organization_get_id (self->active_organization), organization_id))
+    {
+      set_offline (self, FALSE);
+      set_database_token (self, token);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&token), g_object_unref);
+}
+
+/* }}} */
+
 /* GObject {{{ */
 
 static void
@@ -1359,6 +1411,102 @@ orgdesk_session_get_database_token (OrgdeskSession *self)
 {
   g_return_val_if_fail (ORGDESK_IS_SESSION (self), NULL);
   return self->database_token;
+}
+
+/**
+ * orgdesk_session_request_database_token_async:
+ * @self: a #OrgdeskSession
+ * @organization_id: (nullable): the organization the token is for (one the
+ *   request took from the session when it started), or %NULL for a user-level
+ *   token (no organization in it)
+ * @cancellable: (nullable): cancels the wait
+ * @callback: called with the token
+ * @user_data: data for @callback
+ *
+ * Gets an access token for the database API resource, what the database's
+ * orgdesk.authenticate() verifies.  It goes through the grant, which keeps it
+ * until shortly before it expires: for the active organization it is the
+ * #OrgdeskSession:database-token.  Fails with %ORGDESK_AUTH_ERROR_INVALID_GRANT
+ * when signed out and %ORGDESK_AUTH_ERROR_NOT_CONFIGURED without a database
+ * resource.
+ */
+void
+orgdesk_session_request_database_token_async (OrgdeskSession      *self,
+                                              const char          *organization_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_session_request_database_token_async);
+  g_task_set_task_data (task, g_strdup (organization_id), g_free);
+
+  if (self->grant == NULL || self->signing_out)
+    {
+      g_task_return_error (task, signed_out_error ());
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->database_resource == NULL || *self->database_resource == '\0')
+    {
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_NOT_CONFIGURED,
+                               "No database API resource is configured");
+      g_object_unref (task);
+      return;
+    }
+
+  orgdesk_grant_request_token_async (self->grant, organization_id, self->database_resource,
+                                     cancellable, on_requested_database_token_cb, task);
+}
+
+/**
+ * orgdesk_session_request_database_token_finish:
+ * @self: a #OrgdeskSession
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the token, or %NULL with @error set
+ */
+OrgdeskTokenResponse *
+orgdesk_session_request_database_token_finish (OrgdeskSession  *self,
+                                               GAsyncResult    *result,
+                                               GError         **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * orgdesk_session_forget_database_token:
+ * @self: a #OrgdeskSession
+ * @organization_id: (nullable): what @token was requested for
+ * @token: a token from orgdesk_session_request_database_token_finish() that the
+ *   database refused
+ *
+ * Drops @token from the grant's cache, so the next request gets a new one.  A
+ * newer token that replaced it already stays.
+ */
+void
+orgdesk_session_forget_database_token (OrgdeskSession       *self,
+                                       const char           *organization_id,
+                                       OrgdeskTokenResponse *token)
+{
+  g_return_if_fail (ORGDESK_IS_SESSION (self));
+  g_return_if_fail (ORGDESK_IS_TOKEN_RESPONSE (token));
+
+  if (self->grant == NULL || self->database_resource == NULL)
+    return;
+
+  if (orgdesk_grant_forget_token (self->grant, organization_id, self->database_resource, token))
+    g_debug ("Dropped a database token the database refused");
 }
 
 OrgdeskSignIn *

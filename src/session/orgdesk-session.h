@@ -52,6 +52,17 @@ OrgdeskOrganization  *orgdesk_session_find_organization            (OrgdeskSessi
 void                  orgdesk_session_set_preferred_organization_id (OrgdeskSession     *self,
                                                                     const char          *organization_id);
 OrgdeskTokenResponse *orgdesk_session_get_database_token           (OrgdeskSession      *self);
+void                  orgdesk_session_request_database_token_async (OrgdeskSession      *self,
+                                                                    const char          *organization_id,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+OrgdeskTokenResponse *orgdesk_session_request_database_token_finish (OrgdeskSession     *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
+void                  orgdesk_session_forget_database_token        (OrgdeskSession      *self,
+                                                                    const char          *organization_id,
+                                                                    OrgdeskTokenResponse *token);
 OrgdeskSignIn        *orgdesk_session_get_sign_in                  (OrgdeskSession      *self);
 OrgdeskGrant         *orgdesk_session_get_grant                    (OrgdeskSession      *self);
 OrgdeskLogtoClient   *orgdesk_session_get_client                   (OrgdeskSession      *self);

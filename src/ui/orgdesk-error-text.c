@@ -22,7 +22,11 @@ database_error_text (const GError *error)
     case ORGDESK_DATABASE_ERROR_CONNECTION:
       return _("Could not reach the database");
     case ORGDESK_DATABASE_ERROR_PERMISSION:
-      return _("You are not allowed to do this in this organization");
+      /* A write without the write scope, or outside the organization's rows */
+      return _("Your role in this organization does not allow this");
+    case ORGDESK_DATABASE_ERROR_AUTHENTICATION:
+      /* The database refused a new token too (not just an expired one) */
+      return _("The database did not accept your sign-in. Please try again later, or sign out and sign in again.");
     case ORGDESK_DATABASE_ERROR_CONSTRAINT:
       return _("The change conflicts with other data and was not saved");
     case ORGDESK_DATABASE_ERROR_SERIALIZATION:
