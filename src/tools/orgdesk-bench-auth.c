@@ -696,6 +696,24 @@ goal_text (gboolean met)
   return met ? "met" : "not met";
 }
 
+/* 1234567 → "1,234,567" */
+static char *
+format_count (guint value)
+{
+  g_autofree char *digits = g_strdup_printf ("%u", value);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /* "+1.2 %" */
 static char *
 format_share (gint64 thousandths)
@@ -915,11 +933,12 @@ orgdesk_bench_auth_print (OrgdeskBenchAuth *self)
           g_autofree char *added_text = format_share (added);
           g_autofree char *token_text = format_share (token);
           g_autofree char *cached_text = format_share (per_mille (cached.p50, baseline.p50));
+          g_autofree char *posts = format_count (page->n_posts);
 
           if (baseline.n == 0)
             continue;
-          g_print ("  %-28s %-22s %9u %4u %s %s %8" G_GINT64_FORMAT " %6.3f %8s %8s %8s  %s\n",
-                   p == 0 ? path->label : "", page->organization_id, page->n_posts, authenticated.n,
+          g_print ("  %-28s %-22s %9s %4u %s %s %8" G_GINT64_FORMAT " %6.3f %8s %8s %8s  %s\n",
+                   p == 0 ? path->label : "", page->organization_id, posts, authenticated.n,
                    authenticated_text, baseline_text, owner_authenticated.p50,
                    authenticated.p50 / (double) baseline.p50, added_text, token_text, cached_text,
                    goal_text (token <= ORGDESK_BENCH_AUTH_GOAL_CACHED_PER_MILLE));
