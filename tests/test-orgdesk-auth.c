@@ -699,6 +699,38 @@ test_changed_audience_ends_cached_token (void)
   PQfinish (app);
 }
 
+/* A cached token is not a pass beyond its exp: the hit re-checks the times. */
+static void
+test_cached_token_expires (void)
+{
+  PGconn *app = connect_app ();
+  PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
+  g_autoptr(JsonObject) claims = claims_new (ORGANIZATION_A, "data:read");
+  gint64 exp = g_get_real_time () / G_USEC_PER_SEC + 2;
+  g_autofree char *token = NULL;
+  g_autofree char *state = NULL;
+
+  run_ok (owner, "UPDATE orgdesk.auth_config SET clock_skew_seconds = 0", NULL);
+  json_object_set_int_member (claims, "exp", exp);
+  token = sign_with (signer, claims);
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  run_ok (app, "COMMIT", NULL);
+
+  /* The same backend, the same token, now cached: past exp it is refused */
+  while (g_get_real_time () / G_USEC_PER_SEC <= exp)
+    g_usleep (100 * 1000);
+  run_ok (app, "BEGIN", NULL);
+  state = run_error (app, "SELECT orgdesk.authenticate ($1)", token);
+  g_assert_cmpstr (state, ==, "28000");
+  run_ok (app, "ROLLBACK", NULL);
+
+  run_ok (owner, "UPDATE orgdesk.auth_config SET clock_skew_seconds = 60", NULL);
+  PQfinish (owner);
+  PQfinish (app);
+}
+
 static void
 test_app_cannot_change_keys (void)
 {
@@ -945,6 +977,7 @@ main (int   argc,
     }
   g_test_add_func ("/orgdesk-auth/removed-key-ends-cached-token", test_removed_key_ends_cached_token);
   g_test_add_func ("/orgdesk-auth/changed-audience-ends-cached-token", test_changed_audience_ends_cached_token);
+  g_test_add_func ("/orgdesk-auth/cached-token-expires", test_cached_token_expires);
   g_test_add_func ("/orgdesk-auth/app-cannot-change-keys", test_app_cannot_change_keys);
   for (guint i = 0; i < G_N_ELEMENTS (confined_statements); i++)
     {
