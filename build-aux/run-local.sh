@@ -15,10 +15,12 @@
 #   3. starts the Logto stand-in (tests/logto-stand-in) on 127.0.0.1, on the
 #      port the kernel chose the first time if it is still free;
 #   4. starts a throwaway PostgreSQL cluster (build-aux/postgres-cluster.sh,
-#      in a directory under /tmp, port chosen by the kernel, random passwords),
-#      applies the schema (orgdesk-admin migrate) and seeds demo posts for the
-#      stand-in's organizations (orgdesk-admin seed), and puts PgBouncer in
-#      front of it (build-aux/pgbouncer.sh: transaction pooling, as deployed);
+#      in a directory under /tmp, port chosen by the kernel, random passwords,
+#      this build's orgdesk_auth extension preloaded), applies the schema, has
+#      the database trust the stand-in's tokens and seeds demo posts for its
+#      organizations (build-aux/setup-database.sh: orgdesk-admin migrate,
+#      config set, jwks sync, seed), and puts PgBouncer in front of it
+#      (build-aux/pgbouncer.sh: transaction pooling, as deployed);
 #   5. sets the Devel app's logto-endpoint and database-uri to them (never the
 #      stable app's settings; the app's role through PgBouncer) and runs
 #      _build-local/src/orgdesk;
