@@ -699,6 +699,34 @@ test_changed_audience_ends_cached_token (void)
   PQfinish (app);
 }
 
+/* Without a configuration row nothing authenticates, and a cached token stops
+ * working too; it works again once the row is back. */
+static void
+test_unconfigured_refuses (void)
+{
+  PGconn *app = connect_app ();
+  PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
+  g_autofree char *token = token_for (ORGANIZATION_A, "data:read");
+  g_autofree char *state = NULL;
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  run_ok (app, "COMMIT", NULL);
+
+  run_ok (owner, "DELETE FROM orgdesk.auth_config", NULL);
+  run_ok (app, "BEGIN", NULL);
+  state = run_error (app, "SELECT orgdesk.authenticate ($1)", token);
+  g_assert_cmpstr (state, ==, "28000");
+  run_ok (app, "ROLLBACK", NULL);
+
+  run_ok (owner, "INSERT INTO orgdesk.auth_config (issuer, audience) VALUES ('" ISSUER "', '" AUDIENCE "')", NULL);
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
+  run_ok (app, "COMMIT", NULL);
+  PQfinish (owner);
+  PQfinish (app);
+}
+
 /* A cached token is not a pass beyond its exp: the hit re-checks the times. */
 static void
 test_cached_token_expires (void)
@@ -977,6 +1005,7 @@ main (int   argc,
     }
   g_test_add_func ("/orgdesk-auth/removed-key-ends-cached-token", test_removed_key_ends_cached_token);
   g_test_add_func ("/orgdesk-auth/changed-audience-ends-cached-token", test_changed_audience_ends_cached_token);
+  g_test_add_func ("/orgdesk-auth/unconfigured-refuses", test_unconfigured_refuses);
   g_test_add_func ("/orgdesk-auth/cached-token-expires", test_cached_token_expires);
   g_test_add_func ("/orgdesk-auth/app-cannot-change-keys", test_app_cannot_change_keys);
   for (guint i = 0; i < G_N_ELEMENTS (confined_statements); i++)

@@ -7,22 +7,27 @@
 
 #include "postgres.h"
 
-#include "executor/spi.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
 #include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "orgdesk-auth-settings.h"
 
-/* With the caller's rights (both tables are readable by PUBLIC) and names that
- * no search_path can redirect. */
-#define SETTINGS_SQL \
-  "SELECT c.issuer, c.audience, c.clock_skew_seconds, c.read_scope, c.write_scope," \
-  "       (SELECT pg_catalog.jsonb_build_object ('keys'," \
-  "                 COALESCE (pg_catalog.jsonb_agg (k.jwk ORDER BY k.kid), '[]'::pg_catalog.jsonb))::pg_catalog.text" \
-  "          FROM orgdesk.auth_keys k)," \
-  "       'orgdesk.auth_config'::pg_catalog.regclass::pg_catalog.oid," \
-  "       'orgdesk.auth_keys'::pg_catalog.regclass::pg_catalog.oid" \
-  "  FROM orgdesk.auth_config c"
+/* The two tables are read with plain heap scans rather than a query: in a new
+ * backend, planning one costs more than the rest of the first authenticate()
+ * (catalog look-ups of every function and cast it names).  Both tables are
+ * the extension's, readable by PUBLIC anyway, and found in its fixed schema,
+ * so no search_path can redirect them. */
 
 static OrgdeskAuthSettings settings;
 static bool loaded;
@@ -62,14 +67,114 @@ free_settings (void)
   settings.generation = generation;
 }
 
-static char *
-copy_column (HeapTuple  row,
-             TupleDesc  description,
-             int        column)
+static Oid
+extension_table (const char *name)
 {
-  char *value = SPI_getvalue (row, description, column);
+  /* The extension is not relocatable: its control file fixes the schema. */
+  Oid schema = get_namespace_oid ("orgdesk", true);
+  Oid table = OidIsValid (schema) ? get_relname_relid (name, schema) : InvalidOid;
 
-  return value != NULL ? MemoryContextStrdup (TopMemoryContext, value) : NULL;
+  if (!OidIsValid (table))
+    ereport (ERROR,
+             errcode (ERRCODE_UNDEFINED_TABLE),
+             errmsg ("orgdesk_auth: the table %s is missing", name),
+             errhint ("Run CREATE EXTENSION orgdesk_auth in this database (orgdesk-admin migrate)."));
+  return table;
+}
+
+static AttrNumber
+column (Oid         table,
+        const char *name)
+{
+  AttrNumber number = get_attnum (table, name);
+
+  if (number == InvalidAttrNumber)
+    elog (ERROR, "orgdesk_auth: column %s of its table is missing", name);
+  return number;
+}
+
+/* A text column's value in TopMemoryContext, or NULL */
+static char *
+copy_text (HeapTuple  tuple,
+           TupleDesc  description,
+           AttrNumber number)
+{
+  bool isnull;
+  Datum value = heap_getattr (tuple, number, description, &isnull);
+  char *string;
+  char *copy;
+
+  if (isnull)
+    return NULL;
+  string = TextDatumGetCString (value);
+  copy = MemoryContextStrdup (TopMemoryContext, string);
+  pfree (string);
+  return copy;
+}
+
+/* The configuration row; false when there is none */
+static bool
+read_config (void)
+{
+  Relation relation = table_open (config_table, AccessShareLock);
+  TupleDesc description = RelationGetDescr (relation);
+  TableScanDesc scan = table_beginscan (relation, GetActiveSnapshot (), 0, NULL);
+  HeapTuple tuple;
+  int rows = 0;
+
+  while ((tuple = heap_getnext (scan, ForwardScanDirection)) != NULL)
+    {
+      bool isnull;
+      Datum skew;
+
+      if (rows++ > 0)
+        break;
+      settings.issuer = copy_text (tuple, description, column (config_table, "issuer"));
+      settings.audience = copy_text (tuple, description, column (config_table, "audience"));
+      settings.read_scope = copy_text (tuple, description, column (config_table, "read_scope"));
+      settings.write_scope = copy_text (tuple, description, column (config_table, "write_scope"));
+      skew = heap_getattr (tuple, column (config_table, "clock_skew_seconds"), description, &isnull);
+      settings.clock_skew_seconds = isnull ? 0 : DatumGetInt32 (skew);
+    }
+
+  table_endscan (scan);
+  table_close (relation, AccessShareLock);
+  return rows == 1;
+}
+
+/* The stored keys as {"keys": [...]}, palloc'd */
+static char *
+read_keys_json (void)
+{
+  Relation relation = table_open (keys_table, AccessShareLock);
+  TupleDesc description = RelationGetDescr (relation);
+  AttrNumber jwk_column = column (keys_table, "jwk");
+  TableScanDesc scan = table_beginscan (relation, GetActiveSnapshot (), 0, NULL);
+  StringInfoData json;
+  HeapTuple tuple;
+  bool first = true;
+
+  initStringInfo (&json);
+  appendStringInfoString (&json, "{\"keys\":[");
+  while ((tuple = heap_getnext (scan, ForwardScanDirection)) != NULL)
+    {
+      bool isnull;
+      Datum value = heap_getattr (tuple, jwk_column, description, &isnull);
+      Jsonb *jwk;
+
+      if (isnull)
+        continue;
+      jwk = DatumGetJsonbP (value);
+      if (!first)
+        appendStringInfoChar (&json, ',');
+      appendStringInfoString (&json, JsonbToCString (NULL, &jwk->root, VARSIZE (jwk)));
+      first = false;
+    }
+  appendStringInfoString (&json, "]}");
+
+  table_endscan (scan);
+  table_close (relation, AccessShareLock);
+  return json.data;
 }
 
 const OrgdeskAuthSettings *
@@ -77,7 +182,6 @@ orgdesk_auth_settings_get (void)
 {
   char *jwks_json = NULL;
   bool configured;
-  int ret;
 
   if (loaded)
     return &settings;
@@ -85,29 +189,11 @@ orgdesk_auth_settings_get (void)
   free_settings ();
   settings.generation++;
 
-  if ((ret = SPI_connect ()) != SPI_OK_CONNECT)
-    elog (ERROR, "orgdesk_auth: SPI_connect failed: %s", SPI_result_code_string (ret));
-  if ((ret = SPI_execute (SETTINGS_SQL, true, 2)) != SPI_OK_SELECT)
-    elog (ERROR, "orgdesk_auth: reading orgdesk.auth_config failed: %s", SPI_result_code_string (ret));
-
-  configured = SPI_processed == 1;
+  config_table = extension_table ("auth_config");
+  keys_table = extension_table ("auth_keys");
+  configured = read_config ();
   if (configured)
-    {
-      HeapTuple row = SPI_tuptable->vals[0];
-      TupleDesc description = SPI_tuptable->tupdesc;
-      char *skew = SPI_getvalue (row, description, 3);
-      bool isnull;
-
-      settings.issuer = copy_column (row, description, 1);
-      settings.audience = copy_column (row, description, 2);
-      settings.clock_skew_seconds = skew != NULL ? atoi (skew) : 0;
-      settings.read_scope = copy_column (row, description, 4);
-      settings.write_scope = copy_column (row, description, 5);
-      jwks_json = copy_column (row, description, 6);
-      config_table = DatumGetObjectId (SPI_getbinval (row, description, 7, &isnull));
-      keys_table = DatumGetObjectId (SPI_getbinval (row, description, 8, &isnull));
-    }
-  SPI_finish ();
+    jwks_json = read_keys_json ();
 
   if (!configured)
     ereport (ERROR,

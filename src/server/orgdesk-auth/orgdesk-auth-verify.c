@@ -71,6 +71,34 @@ orgdesk_auth_key_set_new (const char  *jwks_json,
   return keys;
 }
 
+/* An ES384 key made for the warm-up, its private half discarded, and a token
+ * it signed that expired in 1970: verified as far as the times, then refused. */
+#define WARM_UP_JWKS \
+  "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\",\"alg\":\"ES384\",\"use\":\"sig\"," \
+  "\"kid\":\"orgdesk-auth-warm-up\"," \
+  "\"x\":\"E7PNQRbcUAv8QQlCPoSNJm72yNru4pmAKRVt0n8WaeMFeccOZzlxelkBjxWxoOac\"," \
+  "\"y\":\"1opHA31k012qaqge3Yu40JSPJwnsjIgSKOMIXkfBdU6D_QnHWiTOwY1e0AALCdmn\"}]}"
+#define WARM_UP_TOKEN \
+  "eyJhbGciOiJFUzM4NCIsImtpZCI6Im9yZ2Rlc2stYXV0aC13YXJtLXVwIiwidHlwIjoiYXQrand0In0.eyJpc3MiOiJvcmdkZXNr" \
+  "LWF1dGgtd2FybS11cCIsImF1ZCI6Im9yZ2Rlc2stYXV0aC13YXJtLXVwIiwic3ViIjoid2FybS11cCIsImlhdCI6MCwiZXhwIjox" \
+  "fQ.4l-Bi67L0fzXDgihCm7hf_NyG4dgfRe8pxmtK9DHQwicn65oW2O8byDeclaIBNoWCos46BmeXF4x0jSGJ-NVPMy4Jz1DN1suNgNY1_si1UxKVtYQzriLw-HL5PcxZ6P3"
+#define WARM_UP_PARTY "orgdesk-auth-warm-up"
+
+void
+orgdesk_auth_verify_warm_up (void)
+{
+  char *error_message = NULL;
+  OrgdeskAuthKeySet *keys = orgdesk_auth_key_set_new (WARM_UP_JWKS, &error_message);
+  OrgdeskAuthClaims *claims = NULL;
+
+  if (keys != NULL)
+    claims = orgdesk_auth_verify_token (WARM_UP_TOKEN, strlen (WARM_UP_TOKEN), keys,
+                                        WARM_UP_PARTY, WARM_UP_PARTY, 0, 2, &error_message);
+  orgdesk_auth_claims_free (claims);
+  orgdesk_auth_key_set_free (keys);
+  free (error_message);
+}
+
 bool
 orgdesk_auth_key_set_has_key (const OrgdeskAuthKeySet *keys,
                               const char              *kid)

@@ -61,6 +61,12 @@ bool               orgdesk_auth_claims_are_current (const OrgdeskAuthClaims *cla
 OrgdeskAuthClaims *orgdesk_auth_claims_copy     (const OrgdeskAuthClaims  *claims);
 void               orgdesk_auth_claims_free     (OrgdeskAuthClaims        *claims);
 
+/* Parses a key set and checks a token made for the purpose (whose private
+ * key nobody kept), so that what the first real token would set up once
+ * (GLib's and json-glib's types, the crypto library's code paths) is set up
+ * already.  Called in the postmaster: backends fork with it. */
+void               orgdesk_auth_verify_warm_up  (void);
+
 /* SHA-256 of the token into @digest; false if it could not be computed
  * (then the token is verified without the cache). */
 bool               orgdesk_auth_token_digest    (const char               *token,

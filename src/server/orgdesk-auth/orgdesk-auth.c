@@ -59,6 +59,10 @@ _PG_init (void)
   orgdesk_auth_context_init ();
   orgdesk_auth_settings_init ();
   MarkGUCPrefixReserved ("orgdesk_auth");
+
+  /* Once in the postmaster rather than in every backend's first call */
+  if (preloaded)
+    orgdesk_auth_verify_warm_up ();
 }
 
 static void
