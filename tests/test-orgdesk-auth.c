@@ -970,6 +970,54 @@ test_schema_user_level_token_own_row_only (void)
   PQfinish (app);
 }
 
+/* A new user asks for a default organization with her user-level token; the
+ * request is hers, and the provisioner (LISTENing as the owner) hears of it. */
+static void
+test_schema_request_default_organization (void)
+{
+  PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
+  PGconn *app = connect_app ();
+  g_autofree char *user_token = token_for (NULL, "");
+  g_autofree char *organization_token = token_for (ORGANIZATION_A, "data:read data:write");
+  g_autofree char *request_id = NULL;
+  g_autofree char *requester = NULL;
+  g_autofree char *state = NULL;
+  PGnotify *notification = NULL;
+
+  run_ok (owner, "LISTEN orgdesk_organization_requests", NULL);
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", organization_token);
+  state = run_error (app, "SELECT * FROM orgdesk.request_default_organization ()", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  run_ok (app, "ROLLBACK", NULL);
+
+  run_ok (app, "BEGIN", NULL);
+  run_ok (app, "SELECT orgdesk.authenticate ($1)", user_token);
+  request_id = value_of (app, "SELECT request_id::text FROM orgdesk.request_default_organization ()", NULL);
+  run_ok (app, "COMMIT", NULL);
+  g_assert_nonnull (request_id);
+
+  for (guint i = 0; i < 50 && notification == NULL; i++)
+    {
+      g_assert_cmpint (PQconsumeInput (owner), ==, 1);
+      notification = PQnotifies (owner);
+      if (notification == NULL)
+        g_usleep (100 * 1000);
+    }
+  g_assert_nonnull (notification);
+  g_assert_cmpstr (notification->relname, ==, "orgdesk_organization_requests");
+  g_assert_cmpstr (notification->extra, ==, request_id);
+  PQfreemem (notification);
+
+  requester = value_of (owner, "SELECT logto_user_id || '/' || status FROM orgdesk.organization_requests"
+                               " WHERE id = $1::uuid", request_id);
+  g_assert_cmpstr (requester, ==, SUBJECT "/open");
+  run_ok (owner, "DELETE FROM orgdesk.organization_requests", NULL);
+  PQfinish (app);
+  PQfinish (owner);
+}
+
 /* }}} */
 
 int
@@ -1020,6 +1068,7 @@ main (int   argc,
   g_test_add_func ("/orgdesk-auth/schema/without-token-nothing", test_schema_without_token_nothing);
   g_test_add_func ("/orgdesk-auth/schema/author-is-the-signer", test_schema_author_is_the_signer);
   g_test_add_func ("/orgdesk-auth/schema/user-level-token-own-row-only", test_schema_user_level_token_own_row_only);
+  g_test_add_func ("/orgdesk-auth/schema/request-default-organization", test_schema_request_default_organization);
 
   ret = g_test_run ();
 

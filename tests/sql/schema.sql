@@ -6,15 +6,15 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 BEGIN;
-SELECT plan(52);
+SELECT plan(55);
 
 SELECT has_schema ('orgdesk');
 SELECT schema_owner_is ('orgdesk', 'orgdesk_owner');
 SELECT tables_are ('orgdesk', ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts',
-                                    'schema_migrations', 'auth_config', 'auth_keys']);
+                                    'schema_migrations', 'auth_config', 'auth_keys', 'organization_requests']);
 SELECT table_owner_is ('orgdesk', t, 'orgdesk_owner', 'orgdesk.' || t || ' is owned by orgdesk_owner')
   FROM unnest (ARRAY['users', 'posts', 'comments', 'organization_authors', 'organization_post_counts',
-                     'schema_migrations', 'auth_config', 'auth_keys']) AS t;
+                     'schema_migrations', 'auth_config', 'auth_keys', 'organization_requests']) AS t;
 
 -- Keys lead with the organization; comments reference posts within it.
 SELECT col_is_pk ('orgdesk', 'posts', ARRAY['logto_organization_id', 'id'], 'posts key leads with the organization');
@@ -91,7 +91,8 @@ SELECT is ((SELECT pg_catalog.array_agg (t || '.' || a.attname ORDER BY t, a.att
            'orgdesk_app may update only these columns');
 SELECT table_privs_are ('orgdesk', t, 'orgdesk_app', ARRAY['SELECT'],
                         'orgdesk_app can only read orgdesk.' || t)
-  FROM unnest (ARRAY['auth_config', 'auth_keys']) AS t;
+  FROM unnest (ARRAY['auth_config', 'auth_keys', 'organization_requests']) AS t;
+SELECT policies_are ('orgdesk', 'organization_requests', ARRAY['organization_requests_own']);
 SELECT table_privs_are ('orgdesk', 'organization_authors', 'orgdesk_app', ARRAY['SELECT'],
                         'orgdesk_app can only read orgdesk.organization_authors');
 SELECT table_privs_are ('orgdesk', 'organization_post_counts', 'orgdesk_app', ARRAY['SELECT'],
