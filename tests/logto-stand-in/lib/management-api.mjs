@@ -242,8 +242,9 @@ export class ManagementOutage {
 
   stop() {
     const was = this.current;
+    const stopped = Boolean(was && this.#active(was));
     this.current = undefined;
-    return { stopped: Boolean(was && this.#active(was)), failed: was?.failed ?? 0 };
+    return { stopped, failed: was?.failed ?? 0 };
   }
 
   describe({ until, ...outage }) {
