@@ -28,6 +28,10 @@ const alice = user('alice');
 const bob = user('bob');
 const [acme, globex] = alice.organizations.map((m) => m.id);
 const bobsOrg = bob.organizations[0].id;
+const carol = user('carol');
+const [m2m] = fixture.machine_to_machine_applications;
+const MANAGEMENT_API = 'https://default.logto.app/api';
+const roleId = (name) => fixture.organization_roles.find((r) => r.name === name).id;
 
 const LOGTO_INVALID_GRANT = {
   code: 'oidc.invalid_grant', message: 'Grant request is invalid.', error: 'invalid_grant', error_description: 'grant request is invalid',
@@ -266,6 +270,12 @@ async function checkNoOfflineWithoutConsent() {
   return exchange?.body;
 }
 
+/** A live refresh token of the grant `tokens` belongs to (rotated once, so it is the newest). */
+async function freshRefreshToken(tokens) {
+  const r = await refresh(tokens.refresh_token);
+  return r.status === 200 ? r.body.refresh_token : undefined;
+}
+
 async function checkRevocation(tokens, sameGrant) {
   const active = await postForm(`${oidc}/token/introspection`, { client_id: CLIENT_ID, token: tokens.refresh_token });
   t.ok(active.status === 200 && active.body.active === true, 'introspection with client_id only: active refresh token', active.body);
@@ -309,6 +319,245 @@ async function checkSignOut(tokens) {
   t.ok(run.status === 0 && /signed out/.test(run.stderr), 'end session: auto-submitted confirmation, signed out', run.stderr);
   const { run: again, exchange } = await signIn('alice', alice.password);
   t.ok(again.status === 0 && /sign-in form at/.test(again.stderr) && exchange?.status === 200, 'after sign-out the next authorization shows the sign-in form', again.stderr);
+  return exchange?.body;
+}
+
+/** client_credentials for the machine-to-machine app, HTTP Basic unless `post`. */
+function m2mToken(fields, { secret = m2m.client_secret, post = false } = {}) {
+  const auth = post ? {} : { authorization: `Basic ${Buffer.from(`${m2m.client_id}:${secret}`).toString('base64')}` };
+  const body = new URLSearchParams({ grant_type: 'client_credentials', ...(post ? { client_id: m2m.client_id, client_secret: secret } : {}), ...fields });
+  return getJson(`${oidc}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body });
+}
+
+function api(bearer, method, path, body) {
+  const headers = bearer ? { authorization: `Bearer ${bearer}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return getJson(`${ep}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+const FK_NOT_FOUND = {
+  code: 'entity.relation_foreign_key_not_found',
+  message: 'Cannot find one or more foreign keys. Please check the input and ensure that all referenced entities exist.',
+};
+
+async function checkMachineToMachineToken() {
+  const res = await m2mToken({ resource: MANAGEMENT_API, scope: 'all' });
+  const jwt = res.status === 200 && decodeJwt(res.body.access_token);
+  const p = jwt?.payload;
+  t.ok(res.status === 200 && JSON.stringify(Object.keys(res.body).sort()) === '["access_token","expires_in","scope","token_type"]'
+    && res.body.scope === 'all' && res.body.token_type === 'Bearer' && res.body.expires_in === 3600, 'm2m: client_credentials with HTTP Basic -> 200, scope all, 3600 s', res.body);
+  t.ok(jwt && jwt.header.typ === 'at+jwt' && jwt.header.alg === 'ES384' && verifyJwt(res.body.access_token, jwks)
+    && p.aud === MANAGEMENT_API && p.iss === oidc && p.sub === m2m.client_id && p.client_id === m2m.client_id && p.scope === 'all'
+    && p.exp - p.iat === 3600 && p.jti, 'm2m: JWT access token, aud = Management API, sub = client_id, signed like other tokens', jwt);
+  const post = await m2mToken({ resource: MANAGEMENT_API, scope: 'all' }, { post: true });
+  t.ok(post.status === 200 && post.body.scope === 'all', 'm2m: client_secret_post works too', post.body);
+  const wrong = await m2mToken({ resource: MANAGEMENT_API, scope: 'all' }, { secret: 'not-the-secret' });
+  t.ok(wrong.status === 401 && wrong.body.error === 'invalid_client' && wrong.body.code === 'oidc.invalid_client'
+    && /^Basic /.test(wrong.headers.get('www-authenticate') ?? ''), 'm2m: wrong secret -> 401 invalid_client, WWW-Authenticate Basic', wrong.body);
+  const unknown = await m2mToken({ resource: 'https://api.example.com/other', scope: 'all' });
+  t.equal(unknown.body, { code: 'oidc.invalid_target', message: 'Invalid resource indicator.', error: 'invalid_target', error_description: 'resource indicator is missing, or unknown' },
+    'm2m: unknown resource -> 400 invalid_target (Logto body)');
+  t.ok(unknown.status === 400, 'm2m: unknown resource status 400');
+  const none = await m2mToken({ scope: 'all' });
+  t.ok(none.status === 400 && none.body.error_description === 'both `resource` and `organization_id` are not provided', 'm2m: no resource -> 400 invalid_target', none.body);
+  const db = await m2mToken({ resource: DB, scope: 'all data:read' });
+  t.ok(db.status === 200 && !('scope' in db.body) && decodeJwt(db.body.access_token).payload.aud === DB && !('scope' in decodeJwt(db.body.access_token).payload),
+    'm2m: another known API the app has no role for -> token without scope', db.body);
+  const org = await m2mToken({ organization_id: acme });
+  t.ok(org.status === 403 && org.body.error_description === 'app has not associated with the organization', 'm2m: organization_id -> 403 access_denied', org.body);
+  const noScope = await m2mToken({ resource: MANAGEMENT_API });
+  return { token: res.body.access_token, dbToken: db.body.access_token, noScopeToken: noScope.body.access_token };
+}
+
+async function checkManagementAuth({ token, dbToken, noScopeToken }, userToken) {
+  const missing = await api(undefined, 'GET', '/organization-roles');
+  t.ok(missing.status === 401, 'Management API without a token -> 401');
+  t.equal(missing.body, { code: 'auth.authorization_header_missing', message: 'Authorization header is missing.' }, '401 body as Logto (header missing)');
+  const basic = await getJson(`${ep}/api/organization-roles`, { headers: { authorization: 'Basic eDp5' } });
+  t.ok(basic.status === 401 && basic.body.code === 'auth.authorization_token_type_not_supported', 'Basic instead of Bearer -> 401 token type not supported', basic.body);
+  const garbage = await api('not-a-jwt', 'GET', '/organization-roles');
+  t.ok(garbage.status === 401 && garbage.body.code === 'auth.unauthorized' && garbage.body.message === 'Unauthorized. Please check credentials and its scope.', 'bad token -> 401 auth.unauthorized', garbage.body);
+  const [h, p] = token.split('.');
+  const forged = await api(`${h}.${p}.${b64url(randomBytes(96))}`, 'GET', '/organization-roles');
+  t.ok(forged.status === 401 && forged.body.code === 'auth.unauthorized', 'bad signature -> 401', forged.body);
+  const wrongAud = await api(dbToken, 'GET', '/organization-roles');
+  t.ok(wrongAud.status === 401 && wrongAud.body.code === 'auth.unauthorized' && wrongAud.body.data?.claim === 'aud', 'token for another API -> 401 (aud)', wrongAud.body);
+  if (userToken) {
+    const user = await api(userToken, 'GET', '/organization-roles');
+    t.ok(user.status === 401, "a user's database token -> 401", user.body);
+  }
+  const noAll = await api(noScopeToken, 'GET', '/organization-roles');
+  t.ok(noAll.status === 403, 'Management API token without scope all -> 403');
+  t.equal(noAll.body, { code: 'auth.forbidden', message: 'Forbidden. Please check your user roles and permissions.' }, '403 body as Logto');
+  const unknown = await api(token, 'GET', '/no-such-route');
+  t.ok(unknown.status === 404, 'unknown /api/ route -> 404');
+}
+
+async function checkManagementCalls(token) {
+  const roles = await api(token, 'GET', '/organization-roles');
+  t.ok(roles.status === 200 && roles.headers.get('total-number') === '2', 'GET /api/organization-roles -> 200, Total-Number 2', roles);
+  const admin = roles.body?.find((r) => r.name === 'admin');
+  t.equal(roles.body?.map((r) => [r.id, r.name, r.type]), [[roleId('admin'), 'admin', 'User'], [roleId('member'), 'member', 'User']], 'organization roles by name with fixture ids, type User');
+  t.ok(admin && JSON.stringify(Object.keys(admin)) === '["tenantId","id","name","description","type","scopes","resourceScopes"]'
+    && admin.tenantId === 'default' && admin.scopes.map((s) => s.name).join(' ') === 'read:organization manage:members'
+    && admin.resourceScopes.map((s) => `${s.resource.name}:${s.name}`).join(' ') === 'Orgdesk database:data:read Orgdesk database:data:write',
+  'admin role with its organization and API scopes', admin);
+  const byName = await api(token, 'GET', '/organization-roles?q=admin');
+  t.equal(byName.body?.map((r) => r.name), ['admin'], 'organization roles ?q=admin');
+
+  const requestId = b64url(randomBytes(9));
+  const created = await api(token, 'POST', '/organizations', { name: "Carol Example's organization", description: 'Default organization', customData: { orgdeskRequestId: requestId } });
+  const o = created.body;
+  t.ok(created.status === 201 && /^[a-z0-9]{12}$/.test(o?.id ?? ''), 'POST /api/organizations -> 201, 12-character id', created.body);
+  t.equal(o && Object.keys(o), ['tenantId', 'id', 'name', 'description', 'customData', 'isMfaRequired', 'color', 'branding', 'customCss', 'createdAt'], 'organization JSON keys as Logto');
+  t.ok(o && o.tenantId === 'default' && o.description === 'Default organization' && o.customData.orgdeskRequestId === requestId && o.isMfaRequired === false
+    && JSON.stringify([o.color, o.branding, o.customCss]) === '[{},{},null]' && Math.abs(o.createdAt - Date.now()) < 60000, 'organization fields (createdAt epoch ms)', o);
+  const bare = await api(token, 'POST', '/organizations', { name: 'No description' });
+  t.ok(bare.status === 201 && bare.body.description === null && JSON.stringify(bare.body.customData) === '{}', 'POST without description/customData -> null, {}', bare.body);
+  const bad = await api(token, 'POST', '/organizations', { name: '', description: 5 });
+  t.ok(bad.status === 400 && bad.body.code === 'guard.invalid_input' && bad.body.message === 'The request body is invalid.'
+    && bad.body.data?.issues?.length === 2 && /key path "name"/.test(bad.body.details), 'POST with a bad body -> 400 guard.invalid_input', bad.body);
+  const get = await api(token, 'GET', `/organizations/${o.id}`);
+  t.equal(get.body, o, 'GET /api/organizations/{id}');
+  const get404 = await api(token, 'GET', '/organizations/nosuchorg000');
+  t.ok(get404.status === 404 && get404.body.code === 'entity.not_exists_with_id', 'GET unknown organization -> 404', get404.body);
+  const search = await api(token, 'GET', `/organizations?q=${encodeURIComponent("carol example's")}`);
+  t.ok(search.status === 200 && search.body.length === 1 && search.body[0].id === o.id && search.headers.get('total-number') === '1',
+    'GET /api/organizations?q= finds it by name (id or name, case-insensitive)', search.body);
+  const list = await api(token, 'GET', '/organizations?page=4&page_size=20');
+  t.ok(list.status === 200 && list.body.length === fixture.organizations.length + 2 - 60 && list.headers.get('total-number') === String(fixture.organizations.length + 2)
+    && /rel="prev"/.test(list.headers.get('link')), 'GET /api/organizations pages (page_size 20, Total-Number, Link)', { n: list.body?.length, h: list.headers.get('link') });
+
+  const addUnknownUser = await api(token, 'POST', `/organizations/${o.id}/users`, { userIds: [carol.id, 'nosuchuser00'] });
+  t.ok(addUnknownUser.status === 422, 'add an unknown user -> 422');
+  t.equal(addUnknownUser.body, FK_NOT_FOUND, '422 body as Logto');
+  const addToUnknown = await api(token, 'POST', '/organizations/nosuchorg000/users', { userIds: [carol.id] });
+  t.ok(addToUnknown.status === 422 && addToUnknown.body.code === FK_NOT_FOUND.code, 'add to an unknown organization -> 422 (Logto checks no organization first)', addToUnknown.body);
+  const empty = await api(token, 'POST', `/organizations/${o.id}/users`, { userIds: [] });
+  t.ok(empty.status === 400 && empty.body.code === 'guard.invalid_input', 'empty userIds -> 400', empty.body);
+  const beforeRoles = await api(token, 'POST', `/organizations/${o.id}/users/${carol.id}/roles`, { organizationRoleIds: [roleId('admin')] });
+  t.ok(beforeRoles.status === 422 && beforeRoles.body.code === 'organization.require_membership'
+    && beforeRoles.body.message === 'The user must be a member of the organization to proceed.', 'roles before membership -> 422 require_membership (and the failed add added no one)', beforeRoles.body);
+  const added = await api(token, 'POST', `/organizations/${o.id}/users`, { userIds: [carol.id] });
+  t.ok(added.status === 201 && added.text === 'Created', 'POST /api/organizations/{id}/users -> 201 (no JSON body)', added.text);
+  const again = await api(token, 'POST', `/organizations/${o.id}/users`, { userIds: [carol.id] });
+  t.ok(again.status === 201, 'adding the same member again -> 201 (ON CONFLICT DO NOTHING)');
+  const unknownRole = await api(token, 'POST', `/organizations/${o.id}/users/${carol.id}/roles`, { organizationRoleIds: ['nosuchrole'] });
+  t.ok(unknownRole.status === 422 && unknownRole.body.code === FK_NOT_FOUND.code, 'unknown role id -> 422', unknownRole.body);
+  const unknownName = await api(token, 'POST', `/organizations/${o.id}/users/${carol.id}/roles`, { organizationRoleNames: ['owner'] });
+  t.equal([unknownName.status, unknownName.body], [422, { code: 'organization.role_names_not_found', message: 'Invalid role names detected: owner. Please create these roles first before proceeding.' }], 'unknown role name -> 422 role_names_not_found');
+  const byId = await api(token, 'POST', `/organizations/${o.id}/users/${carol.id}/roles`, { organizationRoleIds: [admin.id] });
+  t.ok(byId.status === 201, 'POST /api/organizations/{id}/users/{userId}/roles by id -> 201', byId.body);
+  const byRoleName = await api(token, 'POST', `/organizations/${bare.body.id}/users`, { userIds: [carol.id] })
+    .then(() => api(token, 'POST', `/organizations/${bare.body.id}/users/${carol.id}/roles`, { organizationRoleNames: ['member'] }));
+  t.ok(byRoleName.status === 201, 'roles by organizationRoleNames -> 201', byRoleName.body);
+  const memberRoles = await api(token, 'GET', `/organizations/${o.id}/users/${carol.id}/roles`);
+  t.equal(memberRoles.body?.map((r) => r.name), ['admin'], "GET the member's roles");
+
+  const profile = await api(token, 'GET', `/users/${carol.id}`);
+  t.ok(profile.status === 200 && profile.body.id === carol.id && profile.body.username === 'carol' && profile.body.primaryEmail === carol.primary_email
+    && profile.body.name === carol.name && profile.body.createdAt === carol.created_at && profile.body.hasPassword === true && !('password' in profile.body),
+  'GET /api/users/{id} -> the profile', profile.body);
+  const noUser = await api(token, 'GET', '/users/nosuchuser00');
+  t.equal([noUser.status, noUser.body], [404, { code: 'entity.not_found', message: 'The resource does not exist.' }], 'GET unknown user -> 404');
+  const orgs = await api(token, 'GET', `/users/${carol.id}/organizations`);
+  t.equal(orgs.body?.map((x) => [x.id, x.organizationRoles]), [[o.id, [{ id: admin.id, name: 'admin' }]], [bare.body.id, [{ id: roleId('member'), name: 'member' }]]],
+    'GET /api/users/{id}/organizations -> organizations with organizationRoles');
+  t.ok(orgs.body?.[0]?.customData?.orgdeskRequestId === requestId, '... with the customData it was created with');
+  const aliceOrgs = await api(token, 'GET', `/users/${alice.id}/organizations`);
+  t.ok(aliceOrgs.body?.length === 2 && aliceOrgs.body.every((x) => x.organizationRoles.length === 1), "fixture memberships show the same way (alice's two)", aliceOrgs.body);
+  return o;
+}
+
+async function checkManagementOutage(token) {
+  const bad = await Promise.all([{}, { status: 200, count: 1 }, { count: 0 }, { seconds: 1000 }].map((b) => postJson(`${ep}/__test/management/outage`, b)));
+  t.ok(bad.every((r) => r.status === 400 && typeof r.body.error === 'string'), 'outage hook: bad bodies -> 400', bad.map((r) => r.body));
+  const start = await postJson(`${ep}/__test/management/outage`, { status: 503, count: 2, retryAfter: 1 });
+  const a = await api(token, 'GET', '/organization-roles');
+  const b = await api(token, 'POST', '/organizations', { name: 'During the outage' });
+  const c = await api(token, 'GET', '/organization-roles');
+  t.ok(start.status === 200 && a.status === 503 && a.text === 'Service Unavailable' && a.headers.get('retry-after') === '1' && b.status === 503 && c.status === 200,
+    'outage {status 503, count 2}: the next two requests get 503 (Retry-After), the third works', { start: start.body, a: a.status, b: b.status, c: c.status });
+  const found = await api(token, 'GET', `/organizations?q=${encodeURIComponent('During the outage')}`);
+  t.ok(found.body?.length === 0, 'a request failed by the outage changed nothing');
+  await postJson(`${ep}/__test/management/outage`, { status: 500, seconds: 0.4, token: true });
+  const d = await api(token, 'GET', '/organization-roles');
+  const tok = await m2mToken({ resource: MANAGEMENT_API, scope: 'all' });
+  await sleep(500);
+  const e = await api(token, 'GET', '/organization-roles');
+  const tok2 = await m2mToken({ resource: MANAGEMENT_API, scope: 'all' });
+  t.ok(d.status === 500 && tok.status === 500 && e.status === 200 && tok2.status === 200, 'outage {seconds, token: true}: API and m2m token requests fail, then recover', [d.status, tok.status, e.status, tok2.status]);
+  await postJson(`${ep}/__test/management/outage`, { drop: true, count: 1 });
+  const dropped = await api(token, 'GET', '/organization-roles').then((r) => `answered ${r.status}`, (err) => err.cause?.code ?? err.message);
+  t.ok(/ECONNRESET|UND_ERR_SOCKET|other side closed/.test(dropped), `outage {drop}: connection closed without an answer (${dropped})`);
+  await postJson(`${ep}/__test/management/outage`, { status: 502, count: 5 });
+  const restored = await postJson(`${ep}/__test/management/restore`, {});
+  const f = await api(token, 'GET', '/organization-roles');
+  const state = (await getJson(`${ep}/__test/state`)).body;
+  t.ok(restored.body.stopped === true && f.status === 200 && state.managementOutages.length === 4 && state.managementOutages[0].failed === 2
+    && state.managementRequests >= 8 && state.managementOutages.every((x) => !x.active), 'restore ends an outage; state lists outages and counts requests', { restored: restored.body, state: state.managementOutages });
+}
+
+/** A user added to a new organization through the Management API sees it at the next refresh. */
+async function checkProvisionedOrganization(token) {
+  const signedIn = await signIn('carol', carol.password, { profile: join(work, 'profile-carol') });
+  t.ok(signedIn.exchange?.status === 200, 'carol signs in (no organization yet)', signedIn.run?.stderr);
+  if (!signedIn.exchange) return;
+  const first = decodeJwt(signedIn.exchange.body.id_token).payload;
+  t.equal([first.organizations, first.organization_roles], [[], []], "carol's ID token: no organizations");
+  const dbBefore = await refresh(signedIn.exchange.body.refresh_token, { resource: DB });
+  let rt = dbBefore.body.refresh_token;
+
+  const o = await checkManagementCalls(token);
+  const r = await refresh(rt);
+  rt = r.body.refresh_token;
+  const id = r.status === 200 && decodeJwt(r.body.id_token).payload;
+  const others = (await api(token, 'GET', `/users/${carol.id}/organizations`)).body.map((x) => x.id);
+  t.ok(id && id.organizations.includes(o.id) && id.organization_roles.includes(`${o.id}:admin`) && JSON.stringify(id.organizations) === JSON.stringify(others),
+    "next refresh: the new organization is in the ID token's organizations and organization_roles", id || r.body);
+  const me = await getJson(`${oidc}/me`, { headers: { authorization: `Bearer ${r.body.access_token}` } });
+  t.ok(me.status === 200 && me.body.organization_data?.some((x) => x.id === o.id && x.name === o.name && x.description === o.description),
+    'userinfo organization_data has the new organization', me.body);
+  // Carol consented to data:read only (all she had at sign-in); Logto's refresh grant filters
+  // resource scopes by the grant, so the new admin role's data:write needs a new authorization.
+  const db = await refresh(rt, { resource: DB, organization_id: o.id });
+  rt = db.body.refresh_token;
+  const p = db.status === 200 && decodeJwt(db.body.access_token).payload;
+  t.ok(p && p.aud === DB && p.organization_id === o.id && p.scope === 'data:read' && p.sub === carol.id && verifyJwt(db.body.access_token, jwks),
+    'database token for the new organization after a refresh: organization_id, scopes the role grants within the grant (data:read)', p || db.body);
+  const orgToken = await refresh(rt, { organization_id: o.id });
+  t.ok(orgToken.status === 200 && decodeJwt(orgToken.body.access_token).payload.aud === `urn:logto:organization:${o.id}`, 'organization token for the new organization', orgToken.body);
+  const again = await signIn('carol', carol.password, { profile: join(work, 'profile-carol') });
+  t.ok(again.exchange?.status === 200 && /no sign-in form/.test(again.run.stderr), 'carol authorizes again (same browser session: no sign-in form)', again.run?.stderr);
+  const db2 = again.exchange && await refresh(again.exchange.body.refresh_token, { resource: DB, organization_id: o.id });
+  const p2 = db2?.status === 200 && decodeJwt(db2.body.access_token).payload;
+  t.ok(p2 && p2.organization_id === o.id && p2.scope === 'data:read data:write', "after the new authorization: the admin role's data:read data:write", p2 || db2?.body);
+
+  // A user whose grant already holds data:write (alice, admin of Acme at sign-in) gets the new
+  // organization's role scopes with a refresh alone.
+  const added = await api(token, 'POST', `/organizations/${o.id}/users`, { userIds: [alice.id] });
+  const role = await api(token, 'POST', `/organizations/${o.id}/users/${alice.id}/roles`, { organizationRoleNames: ['admin'] });
+  t.ok(added.status === 201 && role.status === 201, 'alice added to the new organization as admin');
+  return { userDbToken: dbBefore.body.access_token, organization: o };
+}
+
+async function checkAliceRefreshSeesNewOrganization(rt, o) {
+  const r = await refresh(rt);
+  const id = r.status === 200 && decodeJwt(r.body.id_token).payload;
+  t.ok(id && id.organizations.includes(o.id) && id.organization_roles.includes(`${o.id}:admin`), "alice's next refresh: the new organization in the ID token", id || r.body);
+  const db = await refresh(r.body.refresh_token, { resource: DB, organization_id: o.id });
+  const p = db.status === 200 && decodeJwt(db.body.access_token).payload;
+  t.ok(p && p.organization_id === o.id && p.scope === 'data:read data:write', "alice's database token for it: data:read data:write by refresh alone", p || db.body);
+}
+
+async function checkManagementApi(aliceRt) {
+  jwks = (await getJson(`${oidc}/jwks`)).body; // keys were rotated since the start
+  const tokens = await checkMachineToMachineToken();
+  if (!tokens.token) return;
+  const provisioned = await checkProvisionedOrganization(tokens.token);
+  if (provisioned && aliceRt) await checkAliceRefreshSeesNewOrganization(aliceRt, provisioned.organization);
+  await checkManagementAuth(tokens, provisioned?.userDbToken);
+  await checkManagementOutage(tokens.token);
 }
 
 async function main() {
@@ -328,8 +577,10 @@ async function main() {
     const second = await checkSecondSignInAndScopes();
     const third = await checkNoOfflineWithoutConsent();
     const latest = third ? await checkKeyRotation(third) : null;
-    if (latest) await checkSignOut(latest);
+    const afterSignOut = latest ? await checkSignOut(latest) : null;
     if (second && latest) await checkRevocation(second, latest);
+    // alice's sign-in after the sign-out: a new session and grant, untouched by the revocation.
+    await checkManagementApi(afterSignOut && await freshRefreshToken(afterSignOut));
   } catch (error) {
     t.ok(false, `self-test aborted: ${error.message}`);
     if (standIn) t.diag(standIn.output());

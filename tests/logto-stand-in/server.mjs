@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { MemoryStore } from './lib/adapter.mjs';
 import { Directory } from './lib/directory.mjs';
 import { generateSigningKey } from './lib/keys.mjs';
+import { ManagementOutage, managementApi } from './lib/management-api.mjs';
 import { errorPage, signInPage } from './lib/pages.mjs';
 import { buildProvider } from './lib/provider.mjs';
 import { TokenGate, readBody, sendJson, testHooks } from './lib/test-hooks.mjs';
@@ -95,6 +96,7 @@ function interactionHandler(app) {
       }));
       return;
     }
+    user.last_sign_in_at = Date.now(); // Logto's users.last_sign_in_at (Management API lastSignInAt)
     await provider.interactionFinished(req, res, { login: { accountId: user.id, remember: true } }, { mergeWithLastSubmission: false });
   }
 
@@ -121,11 +123,29 @@ function interactionHandler(app) {
   };
 }
 
-function requestHandler(app, handleInteraction, handleTestHook) {
+/** The client id of an `Authorization: Basic` header, if any (client_secret_basic). */
+function basicClientId(req) {
+  const [scheme, value] = String(req.headers.authorization ?? '').split(' ');
+  if (scheme?.toLowerCase() !== 'basic' || !value) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i === -1 ? undefined : decodeURIComponent(decoded.slice(0, i));
+}
+
+function requestHandler(app, handleInteraction, handleTestHook, handleManagementApi, outage) {
   return async (req, res) => {
-    const { pathname } = new URL(req.url, 'http://stand-in');
+    const url = new URL(req.url, app.endpoint ?? 'http://stand-in');
+    const { pathname } = url;
     try {
-      if (pathname === OIDC_PREFIX || pathname.startsWith(`${OIDC_PREFIX}/`)) {
+      // A test outage may take the machine-to-machine token requests down too.
+      if (outage && pathname === `${OIDC_PREFIX}/token` && req.method === 'POST'
+          && app.directory.machineToMachineApps.has(basicClientId(req))
+          && outage.intercept(req, res, { tokenRequest: true })) {
+        return;
+      }
+      if (pathname.startsWith('/api/')) {
+        await handleManagementApi(req, res, pathname, url);
+      } else if (pathname === OIDC_PREFIX || pathname.startsWith(`${OIDC_PREFIX}/`)) {
         // Mount the Provider at /oidc: it derives its mount path from originalUrl.
         req.originalUrl = req.url;
         req.url = req.url.slice(OIDC_PREFIX.length) || '/';
@@ -152,6 +172,8 @@ async function main() {
   const cookieKeys = [randomBytes(32).toString('hex')];
   const app = { directory, keys: [generateSigningKey('ES384')] };
   const tokenGate = options.testHooks ? new TokenGate() : undefined;
+  const outage = options.testHooks ? new ManagementOutage() : undefined;
+  const handleManagementApi = managementApi({ directory, keys: () => app.keys, issuer: () => app.issuer, outage });
 
   // Building a new Provider is how a key rotation takes effect; the store and cookie keys are
   // shared, so sessions, grants and tokens survive it.
@@ -165,6 +187,7 @@ async function main() {
   const handleTestHook = options.testHooks && testHooks({
     directory,
     tokenGate,
+    outage,
     keys: () => app.keys,
     rotateKeys: (alg) => {
       app.keys = [generateSigningKey(alg), ...app.keys].slice(0, MAX_KEYS);
@@ -174,7 +197,7 @@ async function main() {
     info: () => ({ endpoint: app.endpoint, graceSeconds: options.graceSeconds, storage: store.stats() }),
   });
 
-  const server = createServer(requestHandler(app, interactionHandler(app), handleTestHook));
+  const server = createServer(requestHandler(app, interactionHandler(app), handleTestHook, handleManagementApi, outage));
   // The issuer contains the port, so listen first and build the Provider afterwards.
   await new Promise((resolve, reject) => {
     server.once('error', reject);

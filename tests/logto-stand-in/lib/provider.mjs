@@ -9,6 +9,7 @@ import { ORGANIZATION_RESOURCE, ORGANIZATION_ROLES_SCOPE, ORGANIZATIONS_SCOPE } 
 import { logtoErrorBodies, renderErrorAsJson } from './logto-errors.mjs';
 import { logoutPage, logoutSuccessPage } from './pages.mjs';
 import { allowedDuplicateParameters, parameters, refreshTokenHandler } from './refresh-token-grant.mjs';
+import * as clientCredentials from './client-credentials-grant.mjs';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -84,6 +85,7 @@ function findAccountIn(directory) {
 function resourceServerInfo(directory, signingAlg) {
   return async (ctx, indicator) => {
     const userId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.session?.accountId;
+    const clientId = ctx.oidc.client?.clientId;
     const organizationId = typeof ctx.oidc.params?.organization_id === 'string'
       ? ctx.oidc.params.organization_id : undefined;
     let scopes;
@@ -92,7 +94,11 @@ function resourceServerInfo(directory, signingAlg) {
     } else if (directory.resources.has(indicator)) {
       // Before sign-in the user is unknown and Logto finds no scopes; after it the authorization
       // is re-checked with the session's account, which decides what consent grants.
-      scopes = userId ? directory.userResourceScopes(userId, indicator, organizationId) : [];
+      // Logto findResourceScopes: the user's scopes when there is a user, else the
+      // application's (its machine-to-machine roles; client_credentials).
+      if (userId) scopes = directory.userResourceScopes(userId, indicator, organizationId);
+      else if (directory.machineToMachineApps.has(clientId)) scopes = directory.applicationApiScopesOf(clientId, indicator);
+      else scopes = [];
     } else {
       throw new errors.InvalidTarget();
     }
@@ -120,7 +126,8 @@ async function extraTokenClaims(ctx, token) {
  * oidc-provider's JWT format would drop an empty scope claim.
  */
 async function keepEmptyScope(_ctx, token, jwt) {
-  if (jwt.payload.scope === undefined) jwt.payload.scope = token.scope ?? '';
+  // Only user tokens: a client_credentials token without scopes has no scope claim in Logto.
+  if (token.kind === 'AccessToken' && jwt.payload.scope === undefined) jwt.payload.scope = token.scope ?? '';
 }
 
 function clientMetadata(client, alg) {
@@ -128,11 +135,32 @@ function clientMetadata(client, alg) {
   return { ...metadata, client_name, id_token_signed_response_alg: alg };
 }
 
+/**
+ * A machine-to-machine application as Logto's getConstantClientMetadata describes one
+ * (client_secret_basic, which oidc-provider also accepts as client_secret_post).
+ */
+function machineToMachineMetadata({ client_id, client_secret, client_name }, alg) {
+  return {
+    client_id,
+    client_secret,
+    client_name,
+    application_type: 'web',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: alg,
+  };
+}
+
 function configuration({ directory, store, keys, cookieKeys, signingAlg }) {
   const cookie = { sameSite: 'lax', path: '/', signed: true, overwrite: true };
   return {
     adapter: adapterFor(store),
-    clients: [clientMetadata(directory.client, signingAlg())],
+    clients: [
+      clientMetadata(directory.client, signingAlg()),
+      ...[...directory.machineToMachineApps.values()].map((app) => machineToMachineMetadata(app, signingAlg())),
+    ],
     jwks: { keys },
     enabledJWA: {
       idTokenSigningAlgValues: SIGNING_ALGS,
@@ -148,6 +176,7 @@ function configuration({ directory, store, keys, cookieKeys, signingAlg }) {
       userinfo: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      clientCredentials: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => { ctx.type = 'html'; ctx.body = logoutPage(form); },
@@ -171,6 +200,8 @@ function configuration({ directory, store, keys, cookieKeys, signingAlg }) {
     interactions: { url: (_ctx, interaction) => `/sign-in/${interaction.uid}` },
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? HOUR,
+      // Logto keeps oidc-provider's default here: the resource's TTL, else 10 minutes.
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL || 600,
       AuthorizationCode: 60,
       IdToken: HOUR,
       RefreshToken: 14 * DAY,
@@ -239,6 +270,12 @@ export function buildProvider({ issuer, directory, store, keys, cookieKeys, midd
     refreshTokenHandler(provider, { directory, signingAlg }),
     parameters,
     allowedDuplicateParameters,
+  );
+  provider.registerGrantType(
+    'client_credentials',
+    clientCredentials.handler(provider),
+    clientCredentials.parameters,
+    clientCredentials.allowedDuplicateParameters,
   );
   patchIdTokens(provider);
   return provider;

@@ -118,11 +118,12 @@ export class TokenGate {
  * @param {object} app
  * @param {import('./directory.mjs').Directory} app.directory
  * @param {TokenGate} app.tokenGate
+ * @param {import('./management-api.mjs').ManagementOutage} app.outage
  * @param {(alg: string) => object} app.rotateKeys makes a new current key, returns it
  * @param {() => object[]} app.keys the private JWKs in use, current first
  * @param {() => object} app.info endpoint, grace period, storage counts
  */
-export function testHooks({ directory, tokenGate, rotateKeys, keys, info }) {
+export function testHooks({ directory, tokenGate, outage, rotateKeys, keys, info }) {
   const routes = {
     'POST /__test/memberships/remove': async (req) => {
       const body = await readJson(req);
@@ -164,9 +165,12 @@ export function testHooks({ directory, tokenGate, rotateKeys, keys, info }) {
       return { current: { kid: key.kid, alg: key.alg }, keys: keys().map(({ kid, alg: a }) => ({ kid, alg: a })) };
     },
     'POST /__test/token/hold': async (req) => tokenGate.add(await readJson(req)),
+    'POST /__test/management/outage': async (req) => outage.start(await readJson(req)),
+    'POST /__test/management/restore': async () => outage.stop(),
     'GET /__test/state': async () => ({
       ...info(),
       ...tokenGate.state(),
+      ...outage.state(),
       keys: keys().map(publicJwk),
       memberships: Object.fromEntries([...directory.users.values()].map((u) => [
         u.username,
