@@ -293,6 +293,52 @@ orgdesk_provisioner_find_role_id (GBytes      *bytes,
   return NULL;
 }
 
+/**
+ * orgdesk_provisioner_find_organization_id:
+ *
+ * Returns: (transfer full) (nullable): the id of the organization in a page
+ *   of GET /api/organizations whose customData.orgdeskRequestId is
+ *   @request_id, %NULL (and no error) if none is
+ */
+char *
+orgdesk_provisioner_find_organization_id (GBytes      *bytes,
+                                          const char  *request_id,
+                                          GError     **error)
+{
+  g_autoptr(JsonNode) root = orgdesk_provisioner_parse_json (bytes, error);
+  JsonArray *organizations;
+
+  if (root == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error_literal (error, ORGDESK_PROVISIONER_ERROR, ORGDESK_PROVISIONER_ERROR_TEMPORARY,
+                           "Logto's list of organizations is not a JSON array");
+      return NULL;
+    }
+
+  organizations = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (organizations); i++)
+    {
+      JsonNode *node = json_array_get_element (organizations, i);
+      JsonNode *custom;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      id = orgdesk_json_get_string (json_node_get_object (node), "id");
+      custom = json_object_get_member (json_node_get_object (node), "customData");
+      if (custom != NULL && JSON_NODE_HOLDS_OBJECT (custom) && is_logto_id (id) &&
+          g_strcmp0 (orgdesk_json_get_string (json_node_get_object (custom), "orgdeskRequestId"),
+                     request_id) == 0)
+        return g_strdup (id);
+    }
+
+  return NULL;
+}
+
 static const char *
 non_blank (JsonObject *user,
            const char *member)
@@ -807,8 +853,7 @@ is_already_done (const Answer *answer)
 
   object = parse_object (answer->body, "error", NULL);
   code = object != NULL ? orgdesk_json_get_string (object, "code") : NULL;
-  return code != NULL && (strstr (code, "unique") != NULL || strstr (code, "already") != NULL ||
-                          strstr (code, "exists") != NULL);
+  return code != NULL && (strstr (code, "unique") != NULL || strstr (code, "already") != NULL);
 }
 
 static char *
@@ -958,6 +1003,73 @@ char *
 orgdesk_provisioner_logto_create_organization_finish (OrgdeskProvisionerLogto  *self,
                                                       GAsyncResult             *result,
                                                       GError                  **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* GET /api/organizations?q=: one made for this request before a crash {{{ */
+
+static void
+organizations_read_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Answer) answer = NULL;
+  char *id;
+
+  answer = call_finish (ORGDESK_PROVISIONER_LOGTO (source), result, &error);
+  if (answer == NULL || !check_answer (answer, "list the organizations", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  id = orgdesk_provisioner_find_organization_id (answer->body, g_task_get_task_data (task), &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, id, g_free);
+}
+
+/* Logto cannot search customData, but it can search names: the
+ * organizations named like the one we would make, marked with our request's
+ * id.  Finishes with %NULL when there is none. */
+void
+orgdesk_provisioner_logto_find_organization_async (OrgdeskProvisionerLogto *self,
+                                                   const char              *name,
+                                                   const char              *request_id,
+                                                   GCancellable            *cancellable,
+                                                   GAsyncReadyCallback      callback,
+                                                   gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ORGDESK_IS_PROVISIONER_LOGTO (self));
+  g_return_if_fail (name != NULL && request_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_provisioner_logto_find_organization_async);
+  g_task_set_task_data (task, g_strdup (request_id), g_free);
+
+  query = g_uri_escape_string (name, NULL, FALSE);
+  path = g_strdup_printf ("/organizations?q=%s&page=1&page_size=100", query);
+  call_async (self, SOUP_METHOD_GET, path, NULL, cancellable, organizations_read_cb,
+              g_steal_pointer (&task));
+}
+
+char *
+orgdesk_provisioner_logto_find_organization_finish (OrgdeskProvisionerLogto  *self,
+                                                    GAsyncResult             *result,
+                                                    GError                  **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

@@ -46,6 +46,16 @@ char    *orgdesk_provisioner_logto_create_organization_finish (OrgdeskProvisione
                                                                GAsyncResult             *result,
                                                                GError                  **error);
 
+void     orgdesk_provisioner_logto_find_organization_async  (OrgdeskProvisionerLogto  *self,
+                                                             const char               *name,
+                                                             const char               *request_id,
+                                                             GCancellable             *cancellable,
+                                                             GAsyncReadyCallback       callback,
+                                                             gpointer                  user_data);
+char    *orgdesk_provisioner_logto_find_organization_finish (OrgdeskProvisionerLogto  *self,
+                                                             GAsyncResult             *result,
+                                                             GError                  **error);
+
 void     orgdesk_provisioner_logto_add_member_async         (OrgdeskProvisionerLogto  *self,
                                                              const char               *organization_id,
                                                              const char               *user_id,
@@ -77,6 +87,9 @@ char     *orgdesk_provisioner_parse_organization_id   (GBytes      *bytes,
 char     *orgdesk_provisioner_find_role_id            (GBytes      *bytes,
                                                        const char  *role_name,
                                                        guint       *n_roles,
+                                                       GError     **error);
+char     *orgdesk_provisioner_find_organization_id    (GBytes      *bytes,
+                                                       const char  *request_id,
                                                        GError     **error);
 char     *orgdesk_provisioner_organization_name       (JsonObject  *user);
 char     *orgdesk_provisioner_describe_refusal        (guint        status,

@@ -8,8 +8,10 @@
  * statement (SELECT … FOR UPDATE SKIP LOCKED, then its next_attempt_at moved
  * a lease ahead), so two provisioners never work on the same one and a
  * provisioner that dies leaves it to be claimed again when the lease ends.
- * Then, at Logto: read the user, create the organization and record its id
- * in the row before anything else, add the member, give the role, and mark
+ * Then, at Logto: read the user, look for an organization made for this
+ * request already (customData.orgdeskRequestId, found by name: a crash
+ * between creating and recording), else create it, and record its id in the
+ * row before anything else, add the member, give the role, and mark
  * the request done (NOTIFY ORGDESK_PROVISIONER_DONE_CHANNEL).  A request that
  * has an organization id already skips the first two steps, so a restart
  * finishes that organization and never creates a second; adding a member or
@@ -313,23 +315,12 @@ organization_recorded_cb (GObject      *source,
   add_member (self);
 }
 
+/* Recording the id comes first: from then on a restart finishes this one. */
 static void
-organization_created_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+record_organization (OrgdeskProvisionerQueue *self,
+                     char                    *organization_id)
 {
-  g_autoptr(OrgdeskProvisionerQueue) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *organization_id;
   const char *values[2];
-
-  organization_id = orgdesk_provisioner_logto_create_organization_finish (ORGDESK_PROVISIONER_LOGTO (source),
-                                                                          result, &error);
-  if (organization_id == NULL)
-    {
-      handle_error (self, error);
-      return;
-    }
 
   self->current->organization_id = organization_id;
   values[0] = self->current->id;
@@ -340,6 +331,73 @@ organization_created_cb (GObject      *source,
 }
 
 static void
+organization_created_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(OrgdeskProvisionerQueue) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *organization_id;
+
+  organization_id = orgdesk_provisioner_logto_create_organization_finish (ORGDESK_PROVISIONER_LOGTO (source),
+                                                                          result, &error);
+  if (organization_id == NULL)
+    {
+      handle_error (self, error);
+      return;
+    }
+
+  record_organization (self, organization_id);
+}
+
+typedef struct
+{
+  OrgdeskProvisionerQueue *self;
+  char                    *name;
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_object_unref (lookup->self);
+  g_free (lookup->name);
+  g_free (lookup);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
+
+static void
+organization_found_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(Lookup) lookup = user_data;
+  OrgdeskProvisionerQueue *self = lookup->self;
+  g_autoptr(GError) error = NULL;
+  char *organization_id;
+
+  organization_id = orgdesk_provisioner_logto_find_organization_finish (ORGDESK_PROVISIONER_LOGTO (source),
+                                                                        result, &error);
+  if (error != NULL)
+    {
+      handle_error (self, error);
+      return;
+    }
+
+  if (organization_id != NULL)
+    {
+      g_message ("Request %s: organization %s was created before, not recorded; taking it",
+                 self->current->id, organization_id);
+      record_organization (self, organization_id);
+      return;
+    }
+
+  orgdesk_provisioner_logto_create_organization_async (self->logto, lookup->name, self->current->id,
+                                                       self->cancellable, organization_created_cb,
+                                                       g_object_ref (self));
+}
+
+static void
 user_read_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -347,7 +405,7 @@ user_read_cb (GObject      *source,
   g_autoptr(OrgdeskProvisionerQueue) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) user = NULL;
-  g_autofree char *name = NULL;
+  Lookup *lookup;
 
   user = orgdesk_provisioner_logto_get_user_finish (ORGDESK_PROVISIONER_LOGTO (source), result, &error);
   if (user == NULL)
@@ -356,10 +414,11 @@ user_read_cb (GObject      *source,
       return;
     }
 
-  name = orgdesk_provisioner_organization_name (user);
-  orgdesk_provisioner_logto_create_organization_async (self->logto, name, self->current->id,
-                                                       self->cancellable, organization_created_cb,
-                                                       g_object_ref (self));
+  lookup = g_new0 (Lookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->name = orgdesk_provisioner_organization_name (user);
+  orgdesk_provisioner_logto_find_organization_async (self->logto, lookup->name, self->current->id,
+                                                     self->cancellable, organization_found_cb, lookup);
 }
 
 static void
