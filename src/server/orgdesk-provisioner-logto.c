@@ -662,9 +662,11 @@ token_read_cb (GObject      *source,
       g_autofree char *refusal = orgdesk_provisioner_describe_refusal (status, body);
 
       g_task_return_new_error (task, ORGDESK_PROVISIONER_ERROR, ORGDESK_PROVISIONER_ERROR_TEMPORARY,
-                               "Logto gave no machine-to-machine token: %s (check the client id, "
-                               "secret, the Management API resource and the application's role)",
-                               refusal);
+                               "Logto gave no machine-to-machine token: %s%s", refusal,
+                               status >= 400 && status < 500
+                                 ? " (check the client id, secret, the Management API resource "
+                                   "and the application's role)"
+                                 : "");
       return;
     }
 

@@ -116,7 +116,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, stop_cb, loop);
 
   queue = orgdesk_provisioner_queue_new (config);
-  g_message ("Starting: Logto %s, role “%s”", config->endpoint, config->role);
+  g_message ("Starting: Logto %s, role \"%s\"", config->endpoint, config->role);
   orgdesk_provisioner_queue_start (queue);
 
   g_main_loop_run (loop);
