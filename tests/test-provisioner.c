@@ -462,13 +462,16 @@ test_completes_request (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->output->str, "Nothing changed"));
 }
 
+/* data: SIGKILL (nothing is cleaned up) or SIGTERM (the request is released
+ * for the next run at once). */
 static void
-test_killed_after_create (Fixture       *fixture,
-                          gconstpointer  data)
+test_stopped_after_create (Fixture       *fixture,
+                           gconstpointer  data)
 {
+  int signal_number = GPOINTER_TO_INT (data);
   g_autofree char *id = NULL;
   g_autofree char *organization_id = NULL;
-  g_autofree char *status = NULL;
+  g_autofree char *state = NULL;
   g_autoptr(GPtrArray) roles = NULL;
 
   if (fixture->db == NULL)
@@ -480,19 +483,84 @@ test_killed_after_create (Fixture       *fixture,
                        "WHERE id = $1::uuid", id, 30);
   organization_id = db_value (fixture->db, "SELECT logto_organization_id FROM orgdesk.organization_requests "
                                            "WHERE id = $1::uuid", id);
-  stop_provisioner (fixture, SIGKILL);
+  stop_provisioner (fixture, signal_number);
 
-  /* Created, not yet hers, still open. */
+  /* Created, not yet hers, still open; after SIGTERM due again now. */
   roles = carol_roles (fixture, organization_id);
   g_assert_null (roles);
-  status = db_value (fixture->db, "SELECT status FROM orgdesk.organization_requests WHERE id = $1::uuid", id);
-  g_assert_cmpstr (status, ==, "open");
+  state = db_value (fixture->db, "SELECT status || '/' || (next_attempt_at <= pg_catalog.now ()) "
+                                 "FROM orgdesk.organization_requests WHERE id = $1::uuid", id);
+  g_assert_cmpstr (state, ==, signal_number == SIGTERM ? "open/true" : "open/false");
+  if (signal_number == SIGTERM)
+    g_assert_nonnull (strstr (fixture->output->str, "left open for the next run"));
 
   start_provisioner (fixture, NULL);
   wait_until (fixture, IS_DONE, id, 30);
   assert_one_organization (fixture, id);
   stop_provisioner (fixture, SIGTERM);
   g_assert_nonnull (strstr (fixture->output->str, "finishing organization"));
+}
+
+/* A 401 from the Management API: one new token, the same call again. */
+static void
+test_unauthorized_renews_token (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(JsonObject) outage = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *attempts = NULL;
+  const char *p;
+  guint n_tokens = 0;
+
+  if (fixture->db == NULL)
+    return;
+
+  start_provisioner (fixture, NULL);
+  /* Once its first token is cached (the sweep found nothing yet). */
+  g_usleep (G_USEC_PER_SEC / 2);
+  outage = orgdesk_test_stand_in_call ("POST", "/__test/management/outage", "{\"status\": 401, \"count\": 1}");
+  id = request_for_carol (fixture);
+  wait_until (fixture, IS_DONE, id, 30);
+  assert_one_organization (fixture, id);
+
+  attempts = db_value (fixture->db, "SELECT attempts::text FROM orgdesk.organization_requests WHERE id = $1::uuid", id);
+  g_assert_cmpstr (attempts, ==, "0");
+  stop_provisioner (fixture, SIGTERM);
+
+  for (p = fixture->output->str; (p = strstr (p, "Asking Logto for a Management API token")) != NULL; p++)
+    n_tokens++;
+  g_assert_cmpuint (n_tokens, ==, 2);
+}
+
+/* The database drops the provisioner's connection; it connects again, and
+ * finds a request whose NOTIFY it could not hear. */
+static void
+test_database_reconnect (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *terminated = NULL;
+
+  if (fixture->db == NULL)
+    return;
+
+  start_provisioner (fixture, NULL);
+  first = request_for_carol (fixture);
+  wait_until (fixture, IS_DONE, first, 30);
+
+  terminated = db_value (fixture->db, "SELECT count (*) FILTER (WHERE pg_catalog.pg_terminate_backend (pid))::text "
+                                      "FROM pg_catalog.pg_stat_activity "
+                                      "WHERE application_name = 'orgdesk-provisioner'", NULL);
+  g_assert_cmpstr (terminated, ==, "1");
+  /* No NOTIFY: only a sweep finds it. */
+  second = db_value (fixture->db, "INSERT INTO orgdesk.organization_requests (logto_user_id) "
+                                  "VALUES ($1) RETURNING id::text", fixture->carol);
+
+  wait_until (fixture, IS_DONE, second, 30);
+  assert_one_organization (fixture, second);
+  stop_provisioner (fixture, SIGTERM);
+  g_assert_nonnull (strstr (fixture->output->str, "connecting again in 1 s"));
 }
 
 static void
@@ -556,7 +624,14 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/provisioner/completes-request", Fixture, NULL, fixture_set_up, test_completes_request, fixture_tear_down);
-  g_test_add ("/provisioner/killed-after-create", Fixture, NULL, fixture_set_up, test_killed_after_create, fixture_tear_down);
+  g_test_add ("/provisioner/killed-after-create", Fixture, GINT_TO_POINTER (SIGKILL), fixture_set_up,
+              test_stopped_after_create, fixture_tear_down);
+  g_test_add ("/provisioner/terminated-after-create", Fixture, GINT_TO_POINTER (SIGTERM), fixture_set_up,
+              test_stopped_after_create, fixture_tear_down);
+  g_test_add ("/provisioner/unauthorized-renews-token", Fixture, NULL, fixture_set_up,
+              test_unauthorized_renews_token, fixture_tear_down);
+  g_test_add ("/provisioner/database-reconnect", Fixture, NULL, fixture_set_up, test_database_reconnect,
+              fixture_tear_down);
   g_test_add ("/provisioner/outage/token", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_outage, fixture_tear_down);
   g_test_add ("/provisioner/outage/api", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_outage, fixture_tear_down);
   g_test_add ("/provisioner/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
