@@ -125,7 +125,8 @@ lose_connection (OrgdeskProvisionerDatabase *self)
   g_autofree char *message = NULL;
 
   message = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "no connection");
-  g_strchomp (message);
+  /* libpq's messages run over several lines, with tabs. */
+  g_strdelimit (g_strstrip (message), "\n\t", ' ');
 
   g_warning ("Database: %s; connecting again in %u s", message, self->reconnect_seconds);
 
