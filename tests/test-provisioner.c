@@ -563,6 +563,43 @@ test_database_reconnect (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->output->str, "connecting again in 1 s"));
 }
 
+/* A request whose organization has her as admin already (a run that died
+ * after the role, before marking it done): nothing twice, done. */
+static void
+test_already_member (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *organization_id = orgdesk_test_fixture_organization_of ("bob", 0, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"admin\"]}",
+                                           fixture->carol, organization_id);
+  g_autoptr(JsonObject) added = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+  g_autofree char *id = NULL;
+  const char *values[2];
+  PGresult *result;
+
+  if (fixture->db == NULL)
+    return;
+
+  added = orgdesk_test_stand_in_call ("POST", "/__test/memberships/add", body);
+  values[0] = fixture->carol;
+  values[1] = organization_id;
+  result = PQexecParams (fixture->db, "INSERT INTO orgdesk.organization_requests (logto_user_id, logto_organization_id) "
+                                      "VALUES ($1, $2) RETURNING id::text", 2, NULL, values, NULL, NULL, 0);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  id = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+
+  start_provisioner (fixture, NULL);
+  wait_until (fixture, IS_DONE, id, 30);
+  roles = carol_roles (fixture, organization_id);
+  g_assert_nonnull (roles);
+  g_assert_cmpuint (roles->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (roles, 0), ==, "admin");
+  stop_provisioner (fixture, SIGTERM);
+  g_assert_null (strstr (fixture->output->str, "created organization"));
+}
+
 static void
 test_outage (Fixture       *fixture,
              gconstpointer  data)
@@ -634,6 +671,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/provisioner/outage/token", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_outage, fixture_tear_down);
   g_test_add ("/provisioner/outage/api", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_outage, fixture_tear_down);
+  g_test_add ("/provisioner/already-member", Fixture, NULL, fixture_set_up, test_already_member,
+              fixture_tear_down);
   g_test_add ("/provisioner/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
 
   return g_test_run ();
