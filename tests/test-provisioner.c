@@ -600,6 +600,18 @@ test_already_member (Fixture       *fixture,
   g_assert_null (strstr (fixture->output->str, "created organization"));
 }
 
+typedef struct
+{
+  const char *body;    /* of POST /__test/management/outage */
+  const char *error;   /* in last_error meanwhile */
+} Outage;
+
+static const Outage outages[] = {
+  { "{\"status\": 503, \"seconds\": 5, \"token\": true}", "token: HTTP 503" },
+  { "{\"status\": 502, \"seconds\": 4}", "could not read the user: HTTP 502" },
+  { "{\"drop\": true, \"seconds\": 4}", "No answer from Logto (GET http" },
+};
+
 static void
 test_outage (Fixture       *fixture,
              gconstpointer  data)
@@ -611,11 +623,9 @@ test_outage (Fixture       *fixture,
   if (fixture->db == NULL)
     return;
 
-  /* data: whether the token endpoint fails too, or only /api/. */
-  outage = orgdesk_test_stand_in_call ("POST", "/__test/management/outage",
-                                       GPOINTER_TO_INT (data)
-                                         ? "{\"status\": 503, \"seconds\": 5, \"token\": true}"
-                                         : "{\"status\": 502, \"seconds\": 4}");
+  const Outage *kind = data;
+
+  outage = orgdesk_test_stand_in_call ("POST", "/__test/management/outage", kind->body);
   start_provisioner (fixture, NULL);
   id = request_for_carol (fixture);
 
@@ -623,7 +633,7 @@ test_outage (Fixture       *fixture,
                        "WHERE id = $1::uuid", id, 20);
   last_error = db_value (fixture->db, "SELECT last_error FROM orgdesk.organization_requests WHERE id = $1::uuid", id);
   g_test_message ("last_error: %s", last_error);
-  g_assert_nonnull (strstr (last_error, GPOINTER_TO_INT (data) ? "token: HTTP 503" : "HTTP 502"));
+  g_assert_nonnull (strstr (last_error, kind->error));
 
   /* Back-off 1 s, 2 s, 4 s…: done soon after the outage ends. */
   wait_until (fixture, IS_DONE, id, 30);
@@ -669,8 +679,9 @@ main (int   argc,
               test_unauthorized_renews_token, fixture_tear_down);
   g_test_add ("/provisioner/database-reconnect", Fixture, NULL, fixture_set_up, test_database_reconnect,
               fixture_tear_down);
-  g_test_add ("/provisioner/outage/token", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_outage, fixture_tear_down);
-  g_test_add ("/provisioner/outage/api", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_outage, fixture_tear_down);
+  g_test_add ("/provisioner/outage/token", Fixture, &outages[0], fixture_set_up, test_outage, fixture_tear_down);
+  g_test_add ("/provisioner/outage/api", Fixture, &outages[1], fixture_set_up, test_outage, fixture_tear_down);
+  g_test_add ("/provisioner/outage/no-answer", Fixture, &outages[2], fixture_set_up, test_outage, fixture_tear_down);
   g_test_add ("/provisioner/already-member", Fixture, NULL, fixture_set_up, test_already_member,
               fixture_tear_down);
   g_test_add ("/provisioner/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
