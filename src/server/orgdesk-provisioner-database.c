@@ -36,7 +36,6 @@ struct _OrgdeskProvisionerDatabase
   guint    watch_id;
   guint    reconnect_id;
   guint    reconnect_seconds;
-  gboolean connecting;
   gboolean ready;
 
   GQueue   queries;    /* of GTask, the first one sent once ready */
@@ -133,7 +132,6 @@ lose_connection (OrgdeskProvisionerDatabase *self)
   g_clear_handle_id (&self->watch_id, g_source_remove);
   g_clear_pointer (&self->conn, PQfinish);
   self->ready = FALSE;
-  self->connecting = FALSE;
   fail_queries (self, message);
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
@@ -294,7 +292,6 @@ connected (OrgdeskProvisionerDatabase *self)
   char *quoted;
 
   g_message ("Connected to %s", described);
-  self->connecting = FALSE;
   self->ready = TRUE;
   self->reconnect_seconds = 1;
 
@@ -356,7 +353,6 @@ connect_start (OrgdeskProvisionerDatabase *self)
 
   g_assert (self->conn == NULL);
 
-  self->connecting = TRUE;
   self->conn = PQconnectStartParams (keywords, values, TRUE);
   if (self->conn == NULL || PQstatus (self->conn) == CONNECTION_BAD || PQsocket (self->conn) < 0)
     {
