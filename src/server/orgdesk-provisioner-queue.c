@@ -174,7 +174,9 @@ static void
 handle_error (OrgdeskProvisionerQueue *self,
               const GError            *error)
 {
-  g_autofree char *reason = g_utf8_substring (error->message, 0, MAX_ERROR_CHARS);
+  /* g_utf8_substring() reads past the end of a shorter string: clamp first. */
+  g_autofree char *reason = g_utf8_substring (error->message, 0,
+                                              MIN (g_utf8_strlen (error->message, -1), MAX_ERROR_CHARS));
   Request *request = self->current;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
