@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
@@ -87,7 +88,15 @@ wait_until (Fixture    *fixture,
                                            "SELECT pg_catalog.row_to_json (r)::text FROM "
                                            "orgdesk.organization_requests r WHERE id = $1::uuid", id);
 
-          g_printerr ("provisioner output so far:\n%s\n", fixture->output->str);
+          g_autofree char *log = g_strdup_printf ("%s/run-%u.log", fixture->dir, fixture->n_runs);
+          g_autofree char *running = NULL;
+
+          /* The run still going is in its log file, not in fixture->output yet;
+           * and it must not outlive the test. */
+          g_file_get_contents (log, &running, NULL, NULL);
+          g_printerr ("provisioner output so far:\n%s\n%s\n", fixture->output->str, running != NULL ? running : "");
+          if (fixture->process != NULL)
+            g_subprocess_force_exit (fixture->process);
           g_error ("Timed out after %u s waiting for: %s (row: %s)", timeout_seconds, sql, row);
         }
       g_usleep (100 * 1000);
@@ -272,6 +281,13 @@ remove_carol_memberships (Fixture *fixture)
 
 /* The provisioner {{{ */
 
+/* In the child: a test that aborts takes its provisioner with it. */
+static void
+die_with_the_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start_provisioner (Fixture    *fixture,
                    const char *stall_seconds)
@@ -281,6 +297,7 @@ start_provisioner (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_the_test, NULL, NULL);
   g_subprocess_launcher_unsetenv (launcher, "ORGDESK_PROVISIONER_CLIENT_SECRET");
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "orgdesk-provisioner", TRUE);
   if (stall_seconds != NULL)
