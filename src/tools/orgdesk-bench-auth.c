@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include "orgdesk-bench-auth.h"
+#include "orgdesk-bench-summary.h"
 #include "orgdesk-secret-memory.h"
 
 /*
@@ -147,13 +148,7 @@ typedef struct
   const char * const *params;
 } Statement;
 
-typedef struct
-{
-  guint  n;
-  gint64 p50;
-  gint64 p95;
-  gint64 max;
-} Summary;
+typedef OrgdeskBenchSummary Summary;
 
 /* Numbers {{{ */
 
@@ -163,34 +158,10 @@ samples_new (void)
   return g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Nearest rank, as orgdesk-bench.c's summaries, in whole microseconds. */
 static Summary
 summarize (GArray *samples)
 {
-  g_autoptr(GArray) sorted = NULL;
-  Summary summary = { 0 };
-
-  if (samples->len == 0)
-    return summary;
-
-  sorted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), samples->len);
-  g_array_append_vals (sorted, samples->data, samples->len);
-  g_array_sort (sorted, compare_int64);
-
-  summary.n = sorted->len;
-  summary.p50 = g_array_index (sorted, gint64, MAX (1u, (50 * sorted->len + 99) / 100) - 1);
-  summary.p95 = g_array_index (sorted, gint64, MAX (1u, (95 * sorted->len + 99) / 100) - 1);
-  summary.max = g_array_index (sorted, gint64, sorted->len - 1);
-  return summary;
+  return orgdesk_bench_summarize (samples);
 }
 
 /* (a / b) in thousandths, rounded; 0 without samples. */

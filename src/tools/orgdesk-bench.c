@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "orgdesk-bench-auth.h"
+#include "orgdesk-bench-summary.h"
 #include "orgdesk-database.h"
 #include "orgdesk-paged-model.h"
 #include "orgdesk-post-repository.h"
@@ -186,43 +187,13 @@ samples_add (GArray *samples,
   g_array_append_val (samples, value);
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Nearest rank: the smallest sample with at least @percent % of them at or below it. */
-static double
-percentile_ms (GArray *sorted,
-               guint   percent)
-{
-  guint rank = MAX (1u, (percent * sorted->len + 99) / 100);
-
-  return g_array_index (sorted, gint64, rank - 1) / 1000.0;
-}
-
+/* In milliseconds, as this program prints them */
 static Summary
 summarize (GArray *samples)
 {
-  g_autoptr(GArray) sorted = NULL;
-  Summary summary = { 0 };
+  OrgdeskBenchSummary us = orgdesk_bench_summarize (samples);
 
-  if (samples->len == 0)
-    return summary;
-
-  sorted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), samples->len);
-  g_array_append_vals (sorted, samples->data, samples->len);
-  g_array_sort (sorted, compare_int64);
-
-  summary.n = sorted->len;
-  summary.p50 = percentile_ms (sorted, 50);
-  summary.p95 = percentile_ms (sorted, 95);
-  summary.max = g_array_index (sorted, gint64, sorted->len - 1) / 1000.0;
-  return summary;
+  return (Summary) { us.n, us.p50 / 1000.0, us.p95 / 1000.0, us.max / 1000.0 };
 }
 
 static void

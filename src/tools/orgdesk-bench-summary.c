@@ -1,0 +1,55 @@
+/* orgdesk-bench-summary.c: p50/p95/max of timing samples, for orgdesk-bench
+ *
+ * Copyright 2026 The Orgdesk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "orgdesk-bench-summary.h"
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Nearest rank: the smallest sample with at least @percent % of them at or below it. */
+static gint64
+percentile (GArray *sorted,
+            guint   percent)
+{
+  guint rank = MAX (1u, (percent * sorted->len + 99) / 100);
+
+  return g_array_index (sorted, gint64, rank - 1);
+}
+
+/**
+ * orgdesk_bench_summarize:
+ * @samples: (element-type gint64): microseconds, in any order (left as they are)
+ *
+ * Returns: how many, their p50, p95 (nearest rank) and maximum
+ */
+OrgdeskBenchSummary
+orgdesk_bench_summarize (GArray *samples)
+{
+  g_autoptr(GArray) sorted = NULL;
+  OrgdeskBenchSummary summary = { 0 };
+
+  if (samples->len == 0)
+    return summary;
+
+  sorted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), samples->len);
+  g_array_append_vals (sorted, samples->data, samples->len);
+  g_array_sort (sorted, compare_int64);
+
+  summary.n = sorted->len;
+  summary.p50 = percentile (sorted, 50);
+  summary.p95 = percentile (sorted, 95);
+  summary.max = g_array_index (sorted, gint64, sorted->len - 1);
+  return summary;
+}
