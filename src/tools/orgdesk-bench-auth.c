@@ -569,26 +569,6 @@ measure_path (OrgdeskBenchAuth *self,
 /* Report {{{ */
 
 static void
-add_summary (JsonBuilder *builder,
-             const char  *name,
-             GArray      *samples)
-{
-  Summary summary = summarize (samples);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "n");
-  json_builder_add_int_value (builder, summary.n);
-  json_builder_set_member_name (builder, "p50");
-  json_builder_add_int_value (builder, summary.p50);
-  json_builder_set_member_name (builder, "p95");
-  json_builder_add_int_value (builder, summary.p95);
-  json_builder_set_member_name (builder, "max");
-  json_builder_add_int_value (builder, summary.max);
-  json_builder_end_object (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -611,14 +591,14 @@ add_path_json (OrgdeskBenchAuth *self,
   else
     json_builder_add_null_value (builder);
 
-  add_summary (builder, "empty_transaction_us", path->empty_us);
+  orgdesk_bench_add_summary (builder, "empty_transaction_us", path->empty_us);
   for (guint k = 0; k < N_KINDS; k++)
     {
       g_autofree char *client = g_strdup_printf ("%s_us", kind_names[k]);
       g_autofree char *server = g_strdup_printf ("%s_server_us", kind_names[k]);
 
-      add_summary (builder, client, path->client_us[k]);
-      add_summary (builder, server, path->server_us[k]);
+      orgdesk_bench_add_summary (builder, client, path->client_us[k]);
+      orgdesk_bench_add_summary (builder, server, path->server_us[k]);
     }
 
   json_builder_set_member_name (builder, "pages");
@@ -635,11 +615,11 @@ add_path_json (OrgdeskBenchAuth *self,
       json_builder_add_string_value (builder, page->organization_id);
       add_int (builder, "posts", page->n_posts);
       add_int (builder, "rows", times->rows);
-      add_summary (builder, "authenticated_us", times->authenticated_us);
-      add_summary (builder, "baseline_us", times->baseline_us);
-      add_summary (builder, "owner_authenticated_us", times->owner_authenticated_us);
-      add_summary (builder, "added_us", times->added_us);
-      add_summary (builder, "token_us", times->token_us);
+      orgdesk_bench_add_summary (builder, "authenticated_us", times->authenticated_us);
+      orgdesk_bench_add_summary (builder, "baseline_us", times->baseline_us);
+      orgdesk_bench_add_summary (builder, "owner_authenticated_us", times->owner_authenticated_us);
+      orgdesk_bench_add_summary (builder, "added_us", times->added_us);
+      orgdesk_bench_add_summary (builder, "token_us", times->token_us);
       add_int (builder, "ratio_p50_per_mille", per_mille (authenticated.p50, baseline.p50));
       add_int (builder, "added_p50_per_mille", per_mille (summarize (times->added_us).p50, baseline.p50));
       add_int (builder, "token_p50_per_mille", per_mille (summarize (times->token_us).p50, baseline.p50));

@@ -53,3 +53,29 @@ orgdesk_bench_summarize (GArray *samples)
   summary.max = g_array_index (sorted, gint64, sorted->len - 1);
   return summary;
 }
+
+/**
+ * orgdesk_bench_add_summary:
+ *
+ * Adds `"<name>": {"n", "p50", "p95", "max"}` of @samples to the object being
+ * built, in whole microseconds: exact, and no binary fractions in the JSON.
+ */
+void
+orgdesk_bench_add_summary (JsonBuilder *builder,
+                           const char  *name,
+                           GArray      *samples)
+{
+  OrgdeskBenchSummary summary = orgdesk_bench_summarize (samples);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "n");
+  json_builder_add_int_value (builder, summary.n);
+  json_builder_set_member_name (builder, "p50");
+  json_builder_add_int_value (builder, summary.p50);
+  json_builder_set_member_name (builder, "p95");
+  json_builder_add_int_value (builder, summary.p95);
+  json_builder_set_member_name (builder, "max");
+  json_builder_add_int_value (builder, summary.max);
+  json_builder_end_object (builder);
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,9 @@ typedef struct
   gint64 max;
 } OrgdeskBenchSummary;
 
-OrgdeskBenchSummary orgdesk_bench_summarize (GArray *samples);
+OrgdeskBenchSummary orgdesk_bench_summarize   (GArray      *samples);
+void                orgdesk_bench_add_summary (JsonBuilder *builder,
+                                               const char  *name,
+                                               GArray      *samples);
 
 G_END_DECLS

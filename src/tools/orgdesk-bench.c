@@ -762,27 +762,6 @@ measure_authenticate (Bench *bench)
 
 /* Report {{{ */
 
-/* Times go out in whole microseconds: exact, and no binary fractions in the JSON. */
-static void
-add_summary (JsonBuilder *builder,
-             const char  *name,
-             GArray      *samples)
-{
-  Summary summary = summarize (samples);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "n");
-  json_builder_add_int_value (builder, summary.n);
-  json_builder_set_member_name (builder, "p50");
-  json_builder_add_int_value (builder, (gint64) (summary.p50 * 1000.0 + 0.5));
-  json_builder_set_member_name (builder, "p95");
-  json_builder_add_int_value (builder, (gint64) (summary.p95 * 1000.0 + 0.5));
-  json_builder_set_member_name (builder, "max");
-  json_builder_add_int_value (builder, (gint64) (summary.max * 1000.0 + 0.5));
-  json_builder_end_object (builder);
-}
-
 static void
 add_turns (JsonBuilder *builder,
            Bench       *bench,
@@ -844,7 +823,7 @@ build_json (Bench *bench)
   json_builder_add_string_value (builder, "independent of organization size");
   json_builder_end_object (builder);
 
-  add_summary (builder, "baseline_transaction_us", bench->baseline_us);
+  orgdesk_bench_add_summary (builder, "baseline_transaction_us", bench->baseline_us);
 
   json_builder_set_member_name (builder, "organizations");
   json_builder_begin_array (builder);
@@ -856,10 +835,10 @@ build_json (Bench *bench)
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, organization->id);
       add_int (builder, "posts", organization->n_rows);
-      add_summary (builder, "switch_to_first_page_us", organization->switch_us);
-      add_summary (builder, "switch_to_count_us", organization->count_us);
-      add_summary (builder, "count_to_first_page_us", organization->page_us);
-      add_summary (builder, "switch_to_database_token_us", organization->token_us);
+      orgdesk_bench_add_summary (builder, "switch_to_first_page_us", organization->switch_us);
+      orgdesk_bench_add_summary (builder, "switch_to_count_us", organization->count_us);
+      orgdesk_bench_add_summary (builder, "count_to_first_page_us", organization->page_us);
+      orgdesk_bench_add_summary (builder, "switch_to_database_token_us", organization->token_us);
       add_int (builder, "first_visit_us", organization->first_visit_us);
       json_builder_set_member_name (builder, "first_visit_token_us");
       if (organization->first_token_us >= 0)
@@ -871,7 +850,7 @@ build_json (Bench *bench)
     }
   json_builder_end_array (builder);
 
-  add_summary (builder, "switch_to_first_page_us", bench->all_switch_us);
+  orgdesk_bench_add_summary (builder, "switch_to_first_page_us", bench->all_switch_us);
 
   json_builder_set_member_name (builder, "round_trips");
   json_builder_begin_object (builder);
@@ -886,8 +865,8 @@ build_json (Bench *bench)
   json_builder_set_member_name (builder, "scroll");
   json_builder_begin_object (builder);
   add_int (builder, "row", bench->scroll_row);
-  add_summary (builder, "offset_page_us", bench->offset_us);
-  add_summary (builder, "next_page_by_key_us", bench->keyset_us);
+  orgdesk_bench_add_summary (builder, "offset_page_us", bench->offset_us);
+  orgdesk_bench_add_summary (builder, "next_page_by_key_us", bench->keyset_us);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "memory_kb");
@@ -900,7 +879,7 @@ build_json (Bench *bench)
   add_int (builder, "walk_pages", bench->walk_pages);
   add_int (builder, "walk_loaded_pages", bench->walk_loaded_pages);
   json_builder_end_object (builder);
-  add_summary (builder, "walk_page_us", bench->walk_us);
+  orgdesk_bench_add_summary (builder, "walk_page_us", bench->walk_us);
 
   orgdesk_bench_auth_add_json (bench->auth, builder);
 
