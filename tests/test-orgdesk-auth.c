@@ -647,15 +647,17 @@ test_refused_token (gconstpointer data)
 
 /* Keys change {{{ */
 
+/* A token verified once and then served from the backend's cache is refused
+ * after @change (as the owner) and accepted again after @restore. */
 static void
-test_removed_key_ends_cached_token (void)
+assert_change_ends_cached_token (void (*change) (PGconn *owner),
+                                 void (*restore) (PGconn *owner))
 {
   PGconn *app = connect_app ();
   PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
   g_autofree char *token = token_for (ORGANIZATION_A, "data:read");
   g_autofree char *state = NULL;
 
-  /* Verified once, then served from the backend's cache. */
   for (guint i = 0; i < 2; i++)
     {
       run_ok (app, "BEGIN", NULL);
@@ -663,68 +665,67 @@ test_removed_key_ends_cached_token (void)
       run_ok (app, "COMMIT", NULL);
     }
 
-  run_ok (owner, "DELETE FROM orgdesk.auth_keys WHERE kid = $1", orgdesk_test_jwt_signer_get_kid (signer));
+  change (owner);
   run_ok (app, "BEGIN", NULL);
   state = run_error (app, "SELECT orgdesk.authenticate ($1)", token);
   g_assert_cmpstr (state, ==, "28000");
   run_ok (app, "ROLLBACK", NULL);
 
-  store_keys (owner);
+  restore (owner);
   run_ok (app, "BEGIN", NULL);
   run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
   run_ok (app, "COMMIT", NULL);
   PQfinish (owner);
   PQfinish (app);
+}
+
+static void
+remove_signing_key (PGconn *owner)
+{
+  run_ok (owner, "DELETE FROM orgdesk.auth_keys WHERE kid = $1", orgdesk_test_jwt_signer_get_kid (signer));
+}
+
+static void
+change_audience (PGconn *owner)
+{
+  run_ok (owner, "UPDATE orgdesk.auth_config SET audience = 'https://elsewhere.test/db'", NULL);
+}
+
+static void
+restore_audience (PGconn *owner)
+{
+  run_ok (owner, "UPDATE orgdesk.auth_config SET audience = '" AUDIENCE "'", NULL);
+}
+
+static void
+remove_config (PGconn *owner)
+{
+  run_ok (owner, "DELETE FROM orgdesk.auth_config", NULL);
+}
+
+static void
+restore_config (PGconn *owner)
+{
+  run_ok (owner, "INSERT INTO orgdesk.auth_config (issuer, audience) VALUES ('" ISSUER "', '" AUDIENCE "')", NULL);
+}
+
+static void
+test_removed_key_ends_cached_token (void)
+{
+  assert_change_ends_cached_token (remove_signing_key, store_keys);
 }
 
 static void
 test_changed_audience_ends_cached_token (void)
 {
-  PGconn *app = connect_app ();
-  PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
-  g_autofree char *token = token_for (ORGANIZATION_A, "data:read");
-  g_autofree char *state = NULL;
-
-  run_ok (app, "BEGIN", NULL);
-  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
-  run_ok (app, "COMMIT", NULL);
-
-  run_ok (owner, "UPDATE orgdesk.auth_config SET audience = 'https://elsewhere.test/db'", NULL);
-  run_ok (app, "BEGIN", NULL);
-  state = run_error (app, "SELECT orgdesk.authenticate ($1)", token);
-  g_assert_cmpstr (state, ==, "28000");
-  run_ok (app, "ROLLBACK", NULL);
-  run_ok (owner, "UPDATE orgdesk.auth_config SET audience = '" AUDIENCE "'", NULL);
-  PQfinish (owner);
-  PQfinish (app);
+  assert_change_ends_cached_token (change_audience, restore_audience);
 }
 
-/* Without a configuration row nothing authenticates, and a cached token stops
- * working too; it works again once the row is back. */
+/* Without a configuration row nothing authenticates, a cached token included. */
 static void
 test_unconfigured_refuses (void)
 {
-  PGconn *app = connect_app ();
-  PGconn *owner = connect_as ("ORGDESK_TEST_DATABASE_OWNER_URI");
-  g_autofree char *token = token_for (ORGANIZATION_A, "data:read");
-  g_autofree char *state = NULL;
-
-  run_ok (app, "BEGIN", NULL);
-  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
-  run_ok (app, "COMMIT", NULL);
-
-  run_ok (owner, "DELETE FROM orgdesk.auth_config", NULL);
-  run_ok (app, "BEGIN", NULL);
-  state = run_error (app, "SELECT orgdesk.authenticate ($1)", token);
-  g_assert_cmpstr (state, ==, "28000");
-  run_ok (app, "ROLLBACK", NULL);
-
-  run_ok (owner, "INSERT INTO orgdesk.auth_config (issuer, audience) VALUES ('" ISSUER "', '" AUDIENCE "')", NULL);
-  run_ok (app, "BEGIN", NULL);
-  run_ok (app, "SELECT orgdesk.authenticate ($1)", token);
-  run_ok (app, "COMMIT", NULL);
-  PQfinish (owner);
-  PQfinish (app);
+  assert_change_ends_cached_token (remove_config, restore_config);
 }
 
 /* A cached token is not a pass beyond its exp: the hit re-checks the times. */
