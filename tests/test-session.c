@@ -1029,6 +1029,107 @@ test_database_tokens (Fixture       *fixture,
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+/* carol joins bob's organization as its admin after she signed in, as the
+ * provisioner makes her the admin of a new one: a refresh lists it, but its
+ * database token has only the scopes her grant had when she signed in.  A new
+ * authorization (the same browser: no form) brings data:write, replaces the
+ * grant without revoking the old refresh token (the same grant at Logto), and
+ * the keyring keeps the new one. */
+static void
+test_authorize_again (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *carol_id = json_object_get_string_member (orgdesk_test_fixture_user ("carol"), "id");
+  const char *organization_id = orgdesk_test_fixture_organization_of ("bob", 0, NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *old_refresh_token = NULL;
+  g_autofree char *new_refresh_token = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(OrgdeskGrant) old_grant = NULL;
+  g_autoptr(OrgdeskLogtoClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OrgdeskTokenResponse *token;
+  guint launches;
+
+  if (fixture->session == NULL)
+    return;
+
+  body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\",\"roles\":[\"admin\"]}",
+                          carol_id, organization_id);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/remove", body);
+
+  sign_in (fixture->session, "carol");
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, 0);
+  client = g_object_ref (orgdesk_session_get_client (fixture->session));
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/add", body);
+  orgdesk_session_reconnect_async (fixture->session, NULL, orgdesk_test_store_result_cb, &result);
+  orgdesk_test_wait_for_result (&result, 30);
+  g_assert_true (orgdesk_session_reconnect_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (g_list_model_get_n_items (orgdesk_session_get_organizations (fixture->session)), ==, 1);
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (fixture->session)), ==, organization_id);
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  g_assert_cmpstr (orgdesk_token_response_get_scope (orgdesk_session_get_database_token (fixture->session)), ==, "data:read");
+
+  old_grant = g_object_ref (orgdesk_session_get_grant (fixture->session));
+  old_refresh_token = current_refresh_token (old_grant);
+  launches = orgdesk_test_browser_launch_count ();
+
+  orgdesk_session_authorize_again_async (fixture->session, NULL, NULL, orgdesk_test_store_result_cb, &result);
+  /* Signed in all along; the attempt is there for the UI's copy-link. */
+  g_assert_cmpint (orgdesk_session_get_state (fixture->session), ==, ORGDESK_SESSION_STATE_SIGNED_IN);
+  g_assert_nonnull (orgdesk_session_get_sign_in (fixture->session));
+  orgdesk_test_wait_for_result (&result, 60);
+  g_assert_true (orgdesk_session_authorize_again_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  g_assert_null (orgdesk_session_get_sign_in (fixture->session));
+  g_assert_cmpuint (orgdesk_test_browser_launch_count (), ==, launches + 1);
+
+  g_assert_true (orgdesk_session_get_grant (fixture->session) != old_grant);
+  g_assert_false (orgdesk_grant_get_valid (old_grant));
+  g_assert_cmpstr (orgdesk_grant_get_subject (orgdesk_session_get_grant (fixture->session)), ==, carol_id);
+  g_assert_cmpstr (orgdesk_organization_get_id (orgdesk_session_get_active_organization (fixture->session)), ==, organization_id);
+  orgdesk_test_wait_for_condition (has_database_token, fixture->session, 30);
+  token = orgdesk_session_get_database_token (fixture->session);
+  g_assert_cmpstr (orgdesk_token_response_get_scope (token), ==, "data:read data:write");
+
+  /* Both tokens are the browser session's grant at Logto: the old one was
+   * dropped, not revoked (that would have ended the new one too). */
+  new_refresh_token = current_refresh_token (orgdesk_session_get_grant (fixture->session));
+  g_assert_cmpstr (new_refresh_token, !=, old_refresh_token);
+  g_assert_true (orgdesk_test_token_is_active (client, new_refresh_token));
+
+  /* The keyring has the new grant's token (the old grant wrote nothing after) */
+  orgdesk_test_wait_for_condition (grant_is_idle, old_grant, 30);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *current = current_refresh_token (orgdesk_session_get_grant (fixture->session));
+
+      g_clear_pointer (&record, g_free);
+      record = load_record (fixture->store);
+      if (record != NULL && strstr (record, current) != NULL)
+        break;
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_nonnull (record);
+  g_assert_null (strstr (record, old_refresh_token));
+  {
+    g_autofree char *current = current_refresh_token (orgdesk_session_get_grant (fixture->session));
+
+    g_assert_nonnull (strstr (record, current));
+  }
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = orgdesk_test_stand_in_call ("POST", "/__test/memberships/remove", body);
+}
+
 /* Without a database resource there is no database token to get. */
 static void
 test_database_token_not_configured (void)
@@ -1074,6 +1175,7 @@ main (int   argc,
   ADD ("/orgdesk/session/cancel-sign-in", test_cancel_sign_in);
   ADD ("/orgdesk/session/offline-start", test_offline_start);
   ADD ("/orgdesk/session/database-tokens", test_database_tokens);
+  ADD ("/orgdesk/session/authorize-again", test_authorize_again);
 #undef ADD
   g_test_add_func ("/orgdesk/session/keyring-unavailable", test_keyring_unavailable);
   g_test_add_func ("/orgdesk/session/database-token-not-configured", test_database_token_not_configured);

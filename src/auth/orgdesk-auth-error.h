@@ -37,6 +37,8 @@ G_BEGIN_DECLS
  *   but no complete answer came: it timed out, or the connection dropped after
  *   the request was written.  The server may have acted on it (e.g. rotated a
  *   refresh token).
+ * @ORGDESK_AUTH_ERROR_WRONG_ACCOUNT: an authorization for the signed-in account
+ *   came back for another user (the browser is signed in to Logto as them)
  *
  * Errors of the auth layer.  The UI reacts to %ORGDESK_AUTH_ERROR_INVALID_GRANT by
  * asking the user to sign in again.  orgdesk_auth_error_is_network() tells the
@@ -60,6 +62,7 @@ typedef enum
   ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE,
   ORGDESK_AUTH_ERROR_UNREACHABLE,
   ORGDESK_AUTH_ERROR_NO_RESPONSE,
+  ORGDESK_AUTH_ERROR_WRONG_ACCOUNT,
 } OrgdeskAuthError;
 
 GQuark   orgdesk_auth_error_quark      (void);

@@ -57,6 +57,8 @@ struct _OrgdeskGrant
 
   guint               persistent : 1;
   guint               valid : 1;
+  /* Replaced by a newer authorization of the same account (see retire) */
+  guint               retired : 1;
 
   /* Why the grant ended; set together with valid = FALSE. */
   GError             *invalidation;
@@ -457,7 +459,9 @@ revoke_late_token (OrgdeskGrant         *self,
 {
   const char *rotated = response != NULL ? orgdesk_token_response_get_refresh_token (response) : NULL;
 
-  if (rotated == NULL)
+  /* A retired grant's tokens belong to the same grant at Logto as its
+   * successor's: revoking one would end both. */
+  if (rotated == NULL || self->retired)
     return;
 
   g_debug ("A refresh token arrived after the grant ended; revoking it");
@@ -1316,6 +1320,59 @@ orgdesk_grant_revoke_async (OrgdeskGrant        *self,
 
 gboolean
 orgdesk_grant_revoke_finish (OrgdeskGrant  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_GRANT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+return_when_idle (GTask *task)
+{
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/**
+ * orgdesk_grant_retire_async:
+ * @self: a #OrgdeskGrant
+ * @callback: called once nothing of this grant is under way any more
+ * @user_data: data for @callback
+ *
+ * A new authorization of the same account replaced this grant.  Like sign-out,
+ * it ends at once: queued requests fail, nothing is written to the keyring any
+ * more.  Unlike sign-out, nothing is revoked: at Logto both refresh tokens
+ * belong to one grant (the browser session's), and revoking either would end
+ * the new one too.  @callback runs when no request or keyring write of this
+ * grant is under way, so the successor's record can be written last.
+ */
+void
+orgdesk_grant_retire_async (OrgdeskGrant        *self,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GError) replaced = NULL;
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_GRANT (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_grant_retire_async);
+
+  self->retired = TRUE;
+  replaced = g_error_new_literal (ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT,
+                                  "This sign-in was replaced by a newer one");
+  invalidate (self, replaced);
+
+  when_idle (self, task, return_when_idle);
+  run_idle_waiters (self);
+}
+
+gboolean
+orgdesk_grant_retire_finish (OrgdeskGrant  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {

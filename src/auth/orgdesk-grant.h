@@ -71,6 +71,12 @@ void                  orgdesk_grant_revoke_async         (OrgdeskGrant         *
 gboolean              orgdesk_grant_revoke_finish        (OrgdeskGrant         *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+void                  orgdesk_grant_retire_async         (OrgdeskGrant         *self,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean              orgdesk_grant_retire_finish        (OrgdeskGrant         *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 void                  orgdesk_grant_delete_record_async  (OrgdeskGrant         *self,
                                                           GAsyncReadyCallback   callback,
                                                           gpointer              user_data);

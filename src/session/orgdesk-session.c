@@ -770,6 +770,39 @@ end_sign_in_attempt (OrgdeskSession *self)
     }
 }
 
+/* Starts a browser authorization as #OrgdeskSession:sign-in (the link the UI
+ * offers to copy); @callback gets the OrgdeskSignIn's result. */
+static void
+run_sign_in (OrgdeskSession      *self,
+             GAppLaunchContext   *launch_context,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             GTask               *task)
+{
+  g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) resources = g_strv_builder_new ();
+  g_auto(GStrv) scope_list = NULL;
+  g_auto(GStrv) resource_list = NULL;
+
+  /* Logto grants API scopes later only if they and the resource were asked for now. */
+  g_strv_builder_addv (scopes, (const char **) base_scopes);
+  g_strv_builder_add (resources, ORGANIZATIONS_RESOURCE);
+  if (self->database_resource != NULL && *self->database_resource != '\0')
+    {
+      g_strv_builder_addv (scopes, (const char **) self->database_scopes);
+      g_strv_builder_add (resources, self->database_resource);
+    }
+  scope_list = g_strv_builder_end (scopes);
+  resource_list = g_strv_builder_end (resources);
+
+  self->sign_in = orgdesk_sign_in_new (self->client, (const char * const *) scope_list,
+                                       (const char * const *) resource_list);
+  self->sign_in_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN]);
+
+  orgdesk_sign_in_run_async (self->sign_in, launch_context, self->sign_in_cancellable, callback, task);
+}
+
 static void
 on_signed_in_profile_cb (GObject      *source,
                          GAsyncResult *result,
@@ -843,10 +876,6 @@ orgdesk_session_sign_in_async (OrgdeskSession      *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) resources = g_strv_builder_new ();
-  g_auto(GStrv) scope_list = NULL;
-  g_auto(GStrv) resource_list = NULL;
   GTask *task;
 
   g_return_if_fail (ORGDESK_IS_SESSION (self));
@@ -863,25 +892,8 @@ orgdesk_session_sign_in_async (OrgdeskSession      *self,
       return;
     }
 
-  /* Logto grants API scopes later only if they and the resource were asked for now. */
-  g_strv_builder_addv (scopes, (const char **) base_scopes);
-  g_strv_builder_add (resources, ORGANIZATIONS_RESOURCE);
-  if (self->database_resource != NULL && *self->database_resource != '\0')
-    {
-      g_strv_builder_addv (scopes, (const char **) self->database_scopes);
-      g_strv_builder_add (resources, self->database_resource);
-    }
-  scope_list = g_strv_builder_end (scopes);
-  resource_list = g_strv_builder_end (resources);
-
-  self->sign_in = orgdesk_sign_in_new (self->client, (const char * const *) scope_list,
-                                       (const char * const *) resource_list);
-  self->sign_in_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN]);
   set_state (self, ORGDESK_SESSION_STATE_SIGNING_IN);
-
-  orgdesk_sign_in_run_async (self->sign_in, launch_context, self->sign_in_cancellable,
-                             on_sign_in_run_cb, task);
+  run_sign_in (self, launch_context, cancellable, on_sign_in_run_cb, task);
 }
 
 gboolean
@@ -902,6 +914,161 @@ orgdesk_session_cancel_sign_in (OrgdeskSession *self)
 
   if (self->sign_in_cancellable != NULL)
     g_cancellable_cancel (self->sign_in_cancellable);
+}
+
+/* }}} */
+
+/* Authorizing again {{{ */
+
+/* The old grant writes nothing any more: this record is the last word. */
+static void
+on_replaced_grant_retired_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(OrgdeskSession) self = user_data;
+
+  orgdesk_grant_retire_finish (ORGDESK_GRANT (source), result, NULL);
+  if (self->grant != NULL)
+    orgdesk_grant_save_async (self->grant, NULL, on_grant_saved_cb, g_object_ref (self));
+}
+
+static void
+on_authorized_again_profile_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  /* The same active organization with the new grant's scopes, profile or not. */
+  if (self->grant != NULL)
+    fetch_database_token (self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_authorize_again_run_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OrgdeskSession *self = g_task_get_source_object (task);
+  g_autoptr(OrgdeskTokenResponse) response = NULL;
+  g_autoptr(OrgdeskJwt) id_token = NULL;
+  g_autoptr(OrgdeskGrant) replaced = NULL;
+  g_autoptr(OrgdeskGrant) grant = NULL;
+  GTask *profile_task;
+  GError *error = NULL;
+
+  response = orgdesk_sign_in_run_finish (ORGDESK_SIGN_IN (source), result, &id_token, &error);
+  end_sign_in_attempt (self);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->grant == NULL || self->signing_out)
+    {
+      g_task_return_error (task, signed_out_error ());
+      return;
+    }
+
+  /* The browser may be signed in at Logto as someone else by now. */
+  if (g_strcmp0 (orgdesk_jwt_get_string_claim (id_token, "sub"), orgdesk_grant_get_subject (self->grant)) != 0)
+    {
+      const char *stray = orgdesk_token_response_get_refresh_token (response);
+
+      if (stray != NULL)
+        orgdesk_logto_client_revoke_async (self->client, stray, NULL, NULL, NULL);
+      g_task_return_new_error (task, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_WRONG_ACCOUNT,
+                               "The browser is signed in to Logto as another user");
+      return;
+    }
+
+  /* Disconnected first: retiring ends the old grant, which is no sign-out. */
+  replaced = g_object_ref (self->grant);
+  g_signal_handlers_disconnect_by_data (replaced, self);
+  grant = orgdesk_grant_new (self->client, self->store,
+                             orgdesk_grant_get_subject (replaced),
+                             orgdesk_token_response_get_refresh_token (response),
+                             orgdesk_token_response_get_id_token (response));
+  adopt_grant (self, grant);
+  orgdesk_grant_retire_async (replaced, on_replaced_grant_retired_cb, g_object_ref (self));
+
+  /* The active organization's token has the old scopes. */
+  g_cancellable_cancel (self->database_token_cancellable);
+  g_clear_object (&self->database_token_cancellable);
+  set_database_token (self, NULL);
+
+  profile_task = g_task_new (self, g_task_get_cancellable (task), on_authorized_again_profile_cb, g_object_ref (task));
+  fetch_userinfo (profile_task, orgdesk_token_response_get_access_token (response));
+}
+
+/**
+ * orgdesk_session_authorize_again_async:
+ * @self: a signed-in #OrgdeskSession
+ * @launch_context: (nullable): for the browser launch
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done, failed or cancelled
+ * @user_data: data for @callback
+ *
+ * Runs the browser authorization again for the signed-in account and replaces
+ * the grant with the new one.  Logto fixes a grant's API scopes when the user
+ * authorizes, to what her roles grant then, and a refresh never adds any: a
+ * role she got later (her new organization's admin role) brings its database
+ * scopes only this way.  While the browser still has its Logto session this
+ * shows no form.  #OrgdeskSession:sign-in holds the attempt meanwhile; the
+ * state stays signed in.  Fails with %ORGDESK_AUTH_ERROR_WRONG_ACCOUNT when the
+ * browser came back signed in as someone else (the session is left as it was).
+ */
+void
+orgdesk_session_authorize_again_async (OrgdeskSession      *self,
+                                       GAppLaunchContext   *launch_context,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ORGDESK_IS_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, orgdesk_session_authorize_again_async);
+
+  if (self->state != ORGDESK_SESSION_STATE_SIGNED_IN || self->grant == NULL || self->signing_out)
+    {
+      g_task_return_error (task, signed_out_error ());
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->sign_in != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "An authorization is under way");
+      g_object_unref (task);
+      return;
+    }
+
+  run_sign_in (self, launch_context, cancellable, on_authorize_again_run_cb, task);
+}
+
+gboolean
+orgdesk_session_authorize_again_finish (OrgdeskSession  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (ORGDESK_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* }}} */
@@ -1041,6 +1208,18 @@ on_requested_database_token_cb (GObject      *source,
   GError *error = NULL;
 
   token = orgdesk_grant_request_token_finish (ORGDESK_GRANT (source), result, &error);
+
+  /* A new authorization replaced the grant while this waited: ask the new one. */
+  if (token == NULL && g_error_matches (error, ORGDESK_AUTH_ERROR, ORGDESK_AUTH_ERROR_INVALID_GRANT) &&
+      self->grant != NULL && self->grant != ORGDESK_GRANT (source) && !self->signing_out)
+    {
+      g_clear_error (&error);
+      orgdesk_grant_request_token_async (self->grant, organization_id, self->database_resource,
+                                         g_task_get_cancellable (task), on_requested_database_token_cb,
+                                         g_steal_pointer (&task));
+      return;
+    }
+
   if (token == NULL)
     {
       /* Logto says the user is no longer a member: as on a switch to it. */

@@ -90,6 +90,14 @@ gboolean              orgdesk_session_sign_in_finish               (OrgdeskSessi
                                                                     GAsyncResult        *result,
                                                                     GError             **error);
 void                  orgdesk_session_cancel_sign_in               (OrgdeskSession      *self);
+void                  orgdesk_session_authorize_again_async        (OrgdeskSession      *self,
+                                                                    GAppLaunchContext   *launch_context,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+gboolean              orgdesk_session_authorize_again_finish       (OrgdeskSession      *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
 void                  orgdesk_session_sign_out_async               (OrgdeskSession      *self,
                                                                     GCancellable        *cancellable,
                                                                     GAsyncReadyCallback  callback,

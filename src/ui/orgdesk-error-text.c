@@ -73,6 +73,8 @@ orgdesk_error_text (const GError *error)
       return _("Orgdesk is not set up for this sign-in server");
     case ORGDESK_AUTH_ERROR_KEYRING_UNAVAILABLE:
       return _("Your sign-in cannot be saved: no unlocked keyring is available. You will need to sign in again next time.");
+    case ORGDESK_AUTH_ERROR_WRONG_ACCOUNT:
+      return _("Your browser is signed in as another user. Sign out there, or sign out of Orgdesk and sign in as that user.");
     case ORGDESK_AUTH_ERROR_INVALID_RESPONSE:
     case ORGDESK_AUTH_ERROR_INVALID_TOKEN:
     case ORGDESK_AUTH_ERROR_UNKNOWN_KEY:
