@@ -30,7 +30,9 @@ G_BEGIN_DECLS
  *   the browser (no form while the browser is still signed in at Logto) brings
  *   the new role's write scope.  #OrgdeskSession:sign-in holds the attempt.
  * @ORGDESK_ORGANIZATION_SETUP_STEP_DONE: the new organization is in the list and
- *   active
+ *   active.  #OrgdeskOrganizationSetup:error may be set even so: the new
+ *   authorization did not finish (cancelled in the browser, say), and the
+ *   organization is read-only until she signs in again.
  * @ORGDESK_ORGANIZATION_SETUP_STEP_FAILED: see #OrgdeskOrganizationSetup:error;
  *   orgdesk_organization_setup_retry() starts again
  */
@@ -62,6 +64,10 @@ GQuark orgdesk_organization_setup_error_quark (void);
  *
  * Other errors come from the database (%ORGDESK_DATABASE_ERROR) or the
  * sign-in (%ORGDESK_AUTH_ERROR).
+ *
+ * The object also has a #OrgdeskOrganizationSetup:write-scope property (default
+ * "data:write", bind it to the database-write-scope setting): a new
+ * organization's database token without it is authorized again.
  */
 typedef enum
 {
