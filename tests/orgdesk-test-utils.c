@@ -215,3 +215,22 @@ orgdesk_test_list_comments (OrgdeskCommentRepository *comments,
   g_assert_no_error (error);
   return listed;
 }
+
+/**
+ * orgdesk_test_run_main_loop_for:
+ * @milliseconds: how long
+ *
+ * Runs the default main context for @milliseconds, whatever happens: for
+ * checking that something does *not* happen.
+ */
+void
+orgdesk_test_run_main_loop_for (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

@@ -38,6 +38,7 @@ void        orgdesk_test_wait_for_result (GAsyncResult **result,
 /* Drops the last reference the test holds on @object and waits until pending
  * asynchronous work has released it too; fails the test if it never goes away. */
 void        orgdesk_test_finalize_eventually (gpointer object);
+void        orgdesk_test_run_main_loop_for   (guint    milliseconds);
 
 /* Applies the schema to the test database as its owner (idempotent). */
 void        orgdesk_test_migrate_database (void);
