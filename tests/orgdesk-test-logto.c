@@ -59,6 +59,22 @@ orgdesk_test_fixture_user (const char *username)
 }
 
 /**
+ * orgdesk_test_fixture_m2m_application:
+ *
+ * The machine-to-machine application orgdesk-provisioner signs in as.
+ *
+ * Returns: (transfer none): its entry in the stand-in's fixture (client_id,
+ *   client_secret, …)
+ */
+JsonObject *
+orgdesk_test_fixture_m2m_application (void)
+{
+  JsonArray *applications = json_object_get_array_member (fixtures (), "machine_to_machine_applications");
+
+  return json_array_get_object_element (applications, 0);
+}
+
+/**
  * orgdesk_test_fixture_organization_of:
  * @username: a fixture user
  * @index: which of their memberships

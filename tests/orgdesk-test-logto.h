@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 /* Helpers for tests against the Logto stand-in started by tests/with-services.sh. */
 const char         *orgdesk_test_logto_endpoint           (void);
 JsonObject         *orgdesk_test_fixture_user             (const char          *username);
+JsonObject         *orgdesk_test_fixture_m2m_application  (void);
 const char         *orgdesk_test_fixture_organization_of  (const char          *username,
                                                            guint                index,
                                                            const char         **role);

@@ -12,29 +12,23 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
-#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <libsoup/soup.h>
 
 #include "orgdesk-test-logto.h"
+#include "orgdesk-test-provisioner.h"
 #include "orgdesk-test-utils.h"
 
 #define DONE_CHANNEL "orgdesk_organization_requests_done"
 
 typedef struct
 {
-  PGconn      *db;          /* superuser */
-  PGconn      *listener;    /* LISTENs on DONE_CHANNEL */
-  char        *dir;
-  char        *secret_path;
-  char        *client_id;
-  char        *secret;
-  char        *carol;
-  GSubprocess *process;
-  guint        n_runs;
-  GString     *output;      /* of every run */
+  PGconn                 *db;           /* superuser */
+  PGconn                 *listener;     /* LISTENs on DONE_CHANNEL */
+  char                   *carol;
+  OrgdeskTestProvisioner *provisioner;  /* the running one */
+  char                   *log;          /* of the last one stopped */
 } Fixture;
 
 /* Database {{{ */
@@ -88,15 +82,15 @@ wait_until (Fixture    *fixture,
                                            "SELECT pg_catalog.row_to_json (r)::text FROM "
                                            "orgdesk.organization_requests r WHERE id = $1::uuid", id);
 
-          g_autofree char *log = g_strdup_printf ("%s/run-%u.log", fixture->dir, fixture->n_runs);
           g_autofree char *running = NULL;
 
-          /* The run still going is in its log file, not in fixture->output yet;
-           * and it must not outlive the test. */
-          g_file_get_contents (log, &running, NULL, NULL);
-          g_printerr ("provisioner output so far:\n%s\n%s\n", fixture->output->str, running != NULL ? running : "");
-          if (fixture->process != NULL)
-            g_subprocess_force_exit (fixture->process);
+          /* The run still going has not been logged yet; and it must not
+           * outlive the test. */
+          if (fixture->provisioner != NULL)
+            running = orgdesk_test_provisioner_dup_log (fixture->provisioner);
+          g_printerr ("provisioner output so far:\n%s\n%s\n", fixture->log != NULL ? fixture->log : "",
+                      running != NULL ? running : "");
+          g_clear_pointer (&fixture->provisioner, orgdesk_test_provisioner_free);
           g_error ("Timed out after %u s waiting for: %s (row: %s)", timeout_seconds, sql, row);
         }
       g_usleep (100 * 1000);
@@ -145,14 +139,16 @@ was_notified_done (Fixture    *fixture,
 /* The stand-in's Management API, as the test sees it {{{ */
 
 static char *
-m2m_token (Fixture *fixture)
+m2m_token (void)
 {
+  JsonObject *m2m = orgdesk_test_fixture_m2m_application ();
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = g_strconcat (orgdesk_test_logto_endpoint (), "/oidc/token", NULL);
-  g_autofree char *pair = g_strconcat (fixture->client_id, ":", fixture->secret, NULL);
+  g_autofree char *pair = g_strconcat (json_object_get_string_member (m2m, "client_id"), ":",
+                                       json_object_get_string_member (m2m, "client_secret"), NULL);
   g_autofree char *basic = g_base64_encode ((const guchar *) pair, strlen (pair));
   g_autofree char *header = g_strconcat ("Basic ", basic, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -182,7 +178,7 @@ api_get (Fixture    *fixture,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = g_strconcat (orgdesk_test_logto_endpoint (), "/api", path, NULL);
-  g_autofree char *token = m2m_token (fixture);
+  g_autofree char *token = m2m_token ();
   g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
 
@@ -258,92 +254,35 @@ carol_roles (Fixture    *fixture,
   return names;
 }
 
-/* carol has no organization in the fixture; other tests count on it. */
-static void
-remove_carol_memberships (Fixture *fixture)
-{
-  g_autofree char *path = g_strdup_printf ("/users/%s/organizations", fixture->carol);
-  g_autoptr(JsonNode) list = NULL;
-  guint status;
-
-  list = api_get (fixture, path, &status);
-  g_assert_cmpuint (status, ==, 200);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
-    {
-      JsonObject *organization = json_array_get_object_element (json_node_get_array (list), i);
-      g_autofree char *body = g_strdup_printf ("{\"userId\":\"%s\",\"organizationId\":\"%s\"}", fixture->carol,
-                                               json_object_get_string_member (organization, "id"));
-      g_autoptr(JsonObject) removed = orgdesk_test_stand_in_call ("POST", "/__test/memberships/remove", body);
-    }
-}
-
 /* }}} */
 
 /* The provisioner {{{ */
 
-/* In the child: a test that aborts takes its provisioner with it. */
-static void
-die_with_the_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
+/* @stall_seconds: (nullable): how long it sleeps after creating an organization */
 static void
 start_provisioner (Fixture    *fixture,
                    const char *stall_seconds)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *log = g_strdup_printf ("%s/run-%u.log", fixture->dir, ++fixture->n_runs);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *stall = NULL;
+  const char *extra_env[] = { NULL, NULL };
 
-  g_subprocess_launcher_set_stdout_file_path (launcher, log);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_the_test, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "ORGDESK_PROVISIONER_CLIENT_SECRET");
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "orgdesk-provisioner", TRUE);
+  g_assert_null (fixture->provisioner);
   if (stall_seconds != NULL)
-    g_subprocess_launcher_setenv (launcher, "ORGDESK_PROVISIONER_TEST_STALL_AFTER_CREATE", stall_seconds, TRUE);
-
-  fixture->process = g_subprocess_launcher_spawn (launcher, &error,
-                                                  g_getenv ("ORGDESK_TEST_PROVISIONER"),
-                                                  "--database", g_getenv ("ORGDESK_TEST_DATABASE_OWNER_URI"),
-                                                  "--endpoint", orgdesk_test_logto_endpoint (),
-                                                  "--client-id", fixture->client_id,
-                                                  "--client-secret-file", fixture->secret_path,
-                                                  "--sweep-interval", "1",
-                                                  "--lease", "2",
-                                                  NULL);
-  g_assert_no_error (error);
+    extra_env[0] = stall = g_strconcat ("ORGDESK_PROVISIONER_TEST_STALL_AFTER_CREATE=", stall_seconds, NULL);
+  fixture->provisioner = orgdesk_test_provisioner_start (extra_env);
+  g_assert_nonnull (fixture->provisioner);
 }
 
-/* Stops it with @signal, checks how it ended and that its output never
- * shows the secret. */
+/* Stops it with @signal_number (see orgdesk_test_provisioner_stop()) and
+ * keeps its output in fixture->log. */
 static void
 stop_provisioner (Fixture *fixture,
                   int      signal_number)
 {
-  g_autofree char *log = g_strdup_printf ("%s/run-%u.log", fixture->dir, fixture->n_runs);
-  g_autofree char *output = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (fixture->process, signal_number);
-  g_subprocess_wait (fixture->process, NULL, &error);
-  g_assert_no_error (error);
-
-  g_file_get_contents (log, &output, NULL, &error);
-  g_assert_no_error (error);
-  g_string_append (fixture->output, output);
-  g_test_message ("provisioner run %u:\n%s", fixture->n_runs, output);
-
-  if (signal_number == SIGKILL)
-    g_assert_true (g_subprocess_get_if_signaled (fixture->process));
-  else
-    {
-      g_assert_true (g_subprocess_get_if_exited (fixture->process));
-      g_assert_cmpint (g_subprocess_get_exit_status (fixture->process), ==, 0);
-    }
-
-  g_assert_null (strstr (output, fixture->secret));
-  g_clear_object (&fixture->process);
+  orgdesk_test_provisioner_stop (fixture->provisioner, signal_number);
+  g_free (fixture->log);
+  fixture->log = orgdesk_test_provisioner_dup_log (fixture->provisioner);
+  g_clear_pointer (&fixture->provisioner, orgdesk_test_provisioner_free);
 }
 
 /* }}} */
@@ -352,12 +291,6 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *m2m;
-
-  fixture->output = g_string_new (NULL);
   if (orgdesk_test_logto_endpoint () == NULL ||
       orgdesk_test_require_service ("ORGDESK_TEST_DATABASE_SUPERUSER_URI") == NULL)
     return;
@@ -371,62 +304,30 @@ fixture_set_up (Fixture       *fixture,
   db_run (fixture->listener, "LISTEN " DONE_CHANNEL);
   db_run (fixture->db, "DELETE FROM orgdesk.organization_requests");
 
-  path = g_build_filename (g_getenv ("ORGDESK_TEST_SRCDIR"), "logto-stand-in", "fixtures.json", NULL);
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  m2m = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                                                     "machine_to_machine_applications"), 0);
-  fixture->client_id = g_strdup (json_object_get_string_member (m2m, "client_id"));
-  fixture->secret = g_strdup (json_object_get_string_member (m2m, "client_secret"));
   fixture->carol = g_strdup (json_object_get_string_member (orgdesk_test_fixture_user ("carol"), "id"));
-
-  fixture->dir = g_dir_make_tmp ("orgdesk-test-provisioner-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->secret_path = g_build_filename (fixture->dir, "client-secret", NULL);
-  g_file_set_contents (fixture->secret_path, fixture->secret, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (fixture->secret_path, 0600), ==, 0);
-
-  remove_carol_memberships (fixture);
+  /* carol has no organization in the fixture; other tests count on it. */
+  orgdesk_test_remove_memberships_of ("carol");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->process != NULL)
+  if (fixture->provisioner != NULL)
     stop_provisioner (fixture, SIGKILL);
 
   if (fixture->db != NULL)
     {
       g_autoptr(JsonObject) restored = orgdesk_test_stand_in_call ("POST", "/__test/management/restore", NULL);
 
-      remove_carol_memberships (fixture);
+      orgdesk_test_remove_memberships_of ("carol");
       db_run (fixture->db, "DELETE FROM orgdesk.organization_requests");
-    }
-
-  if (fixture->dir != NULL)
-    {
-      g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
-
-          g_unlink (file);
-        }
-      g_rmdir (fixture->dir);
     }
 
   g_clear_pointer (&fixture->db, PQfinish);
   g_clear_pointer (&fixture->listener, PQfinish);
-  g_free (fixture->dir);
-  g_free (fixture->secret_path);
-  g_free (fixture->client_id);
-  g_free (fixture->secret);
   g_free (fixture->carol);
-  g_string_free (fixture->output, TRUE);
+  g_free (fixture->log);
 }
 
 #define IS_DONE "SELECT status = 'done' FROM orgdesk.organization_requests WHERE id = $1::uuid"
@@ -476,7 +377,7 @@ test_completes_request (Fixture       *fixture,
 
   stop_provisioner (fixture, SIGTERM);
   /* It synced the keys at start, as orgdesk-admin jwks sync does. */
-  g_assert_nonnull (strstr (fixture->output->str, "Nothing changed"));
+  g_assert_nonnull (strstr (fixture->log, "Nothing changed"));
 }
 
 /* data: SIGKILL (nothing is cleaned up) or SIGTERM (the request is released
@@ -509,13 +410,13 @@ test_stopped_after_create (Fixture       *fixture,
                                  "FROM orgdesk.organization_requests WHERE id = $1::uuid", id);
   g_assert_cmpstr (state, ==, signal_number == SIGTERM ? "open/true" : "open/false");
   if (signal_number == SIGTERM)
-    g_assert_nonnull (strstr (fixture->output->str, "left open for the next run"));
+    g_assert_nonnull (strstr (fixture->log, "left open for the next run"));
 
   start_provisioner (fixture, NULL);
   wait_until (fixture, IS_DONE, id, 30);
   assert_one_organization (fixture, id);
   stop_provisioner (fixture, SIGTERM);
-  g_assert_nonnull (strstr (fixture->output->str, "finishing organization"));
+  g_assert_nonnull (strstr (fixture->log, "finishing organization"));
 }
 
 /* A 401 from the Management API: one new token, the same call again. */
@@ -544,7 +445,7 @@ test_unauthorized_renews_token (Fixture       *fixture,
   g_assert_cmpstr (attempts, ==, "0");
   stop_provisioner (fixture, SIGTERM);
 
-  for (p = fixture->output->str; (p = strstr (p, "Asking Logto for a Management API token")) != NULL; p++)
+  for (p = fixture->log; (p = strstr (p, "Asking Logto for a Management API token")) != NULL; p++)
     n_tokens++;
   g_assert_cmpuint (n_tokens, ==, 2);
 }
@@ -577,7 +478,7 @@ test_database_reconnect (Fixture       *fixture,
   wait_until (fixture, IS_DONE, second, 30);
   assert_one_organization (fixture, second);
   stop_provisioner (fixture, SIGTERM);
-  g_assert_nonnull (strstr (fixture->output->str, "connecting again in 1 s"));
+  g_assert_nonnull (strstr (fixture->log, "connecting again in 1 s"));
 }
 
 /* A request whose organization has her as admin already (a run that died
@@ -614,7 +515,7 @@ test_already_member (Fixture       *fixture,
   g_assert_cmpuint (roles->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (roles, 0), ==, "admin");
   stop_provisioner (fixture, SIGTERM);
-  g_assert_null (strstr (fixture->output->str, "created organization"));
+  g_assert_null (strstr (fixture->log, "created organization"));
 }
 
 typedef struct

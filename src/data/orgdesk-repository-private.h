@@ -81,7 +81,8 @@ GPtrArray              *_orgdesk_repository_run_finish     (OrgdeskRepository   
                                                             GAsyncResult            *result,
                                                             GError                 **error);
 
-/* Makes a repository's object from one row of a result: orgdesk_post_new_from_result()… */
+/* Makes a repository's object from one row of a result: orgdesk_post_new_from_result()…
+ * %NULL for a row it cannot read fails the request with %G_IO_ERROR_INVALID_DATA. */
 typedef gpointer (*OrgdeskRowFunc) (OrgdeskQueryResult *result,
                                     guint               row);
 

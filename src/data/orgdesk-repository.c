@@ -573,6 +573,16 @@ row_request_free (RowRequest *request)
   g_free (request);
 }
 
+/* A row the repository's function cannot read (it returned NULL: a value this
+ * version does not know) fails the whole answer, rather than handing on a NULL
+ * or a part of the rows. */
+static void
+return_unreadable (GTask *task)
+{
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "The database answered with a row this version cannot read");
+}
+
 static void
 on_rows_returned_cb (GObject      *source,
                      GAsyncResult *result,
@@ -581,9 +591,11 @@ on_rows_returned_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RowRequest *request = g_task_get_task_data (task);
   g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
   OrgdeskQueryResult *rows;
-  GPtrArray *objects;
+  gpointer object;
   GError *error = NULL;
+  guint n_rows;
 
   results = _orgdesk_repository_run_finish (ORGDESK_REPOSITORY (source), result, &error);
   if (results == NULL)
@@ -593,17 +605,29 @@ on_rows_returned_cb (GObject      *source,
     }
 
   rows = g_ptr_array_index (results, results->len - 1);
-  if (request->not_found_message == NULL)
+  n_rows = orgdesk_query_result_get_n_rows (rows);
+  if (request->not_found_message != NULL)
     {
-      objects = g_ptr_array_new_full (orgdesk_query_result_get_n_rows (rows), request->free_func);
-      for (guint i = 0; i < orgdesk_query_result_get_n_rows (rows); i++)
-        g_ptr_array_add (objects, request->new_from_row (rows, i));
-      g_task_return_pointer (task, objects, (GDestroyNotify) g_ptr_array_unref);
+      if (n_rows == 0)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s", request->not_found_message);
+      else if ((object = request->new_from_row (rows, 0)) == NULL)
+        return_unreadable (task);
+      else
+        g_task_return_pointer (task, object, request->free_func);
+      return;
     }
-  else if (orgdesk_query_result_get_n_rows (rows) == 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s", request->not_found_message);
-  else
-    g_task_return_pointer (task, request->new_from_row (rows, 0), request->free_func);
+
+  objects = g_ptr_array_new_full (n_rows, request->free_func);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      if ((object = request->new_from_row (rows, i)) == NULL)
+        {
+          return_unreadable (task);
+          return;
+        }
+      g_ptr_array_add (objects, object);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&objects), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -631,13 +655,15 @@ run_for_rows (OrgdeskRepository      *self,
  * @scope: the scope captured when the request started
  * @queries: (element-type OrgdeskQuery): the statements, one transaction
  * @task: (transfer full): the request's task, from _orgdesk_repository_start_task()
- * @new_from_row: makes the object from the last statement's first row
+ * @new_from_row: makes the object from the last statement's first row, or
+ *   returns %NULL for a row it cannot read
  * @free_func: frees what @new_from_row makes
  * @not_found_message: the error when the last statement returned no row
  *
  * Runs @queries (see _orgdesk_repository_run_async()) and returns on @task what
  * @new_from_row makes of the last statement's first row, or fails it with
- * %G_IO_ERROR_NOT_FOUND when there is none.
+ * %G_IO_ERROR_NOT_FOUND when there is none, or %G_IO_ERROR_INVALID_DATA when
+ * @new_from_row returned %NULL.
  */
 void
 _orgdesk_repository_run_for_row (OrgdeskRepository      *self,
