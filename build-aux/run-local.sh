@@ -20,11 +20,13 @@
 #      the database trust the stand-in's tokens and seeds demo posts for its
 #      organizations (build-aux/setup-database.sh: orgdesk-admin migrate,
 #      config set, jwks sync, seed), and puts PgBouncer in front of it
-#      (build-aux/pgbouncer.sh: transaction pooling, as deployed);
+#      (build-aux/pgbouncer.sh: transaction pooling, as deployed), and starts
+#      orgdesk-provisioner with the stand-in's machine-to-machine app, so a user
+#      with no organization (carol) gets one at her first sign-in;
 #   5. sets the Devel app's logto-endpoint and database-uri to them (never the
 #      stable app's settings; the app's role through PgBouncer) and runs
 #      _build-local/src/orgdesk;
-#   6. stops the stand-in, PgBouncer and the cluster (deleting it) when the app
+#   6. stops the stand-in, the provisioner, PgBouncer and the cluster (deleting it) when the app
 #      exits or on Ctrl+C.
 #
 # Environment:
@@ -99,6 +101,7 @@ else
   work=$(mktemp -d "${TMPDIR:-/tmp}/orgdesk-local.XXXXXX")
 fi
 logto_pid=
+provisioner_pid=
 pg_dir=
 pgbouncer_started=0
 database_uri_set=0
@@ -108,6 +111,11 @@ cleanup ()
 {
   local rc=$?
   trap - EXIT INT TERM HUP
+  if [ -n "$provisioner_pid" ]; then
+    kill "$provisioner_pid" 2>/dev/null || true
+    wait "$provisioner_pid" 2>/dev/null || true
+    say "stopped orgdesk-provisioner"
+  fi
   if [ -n "$logto_pid" ]; then
     kill "$logto_pid" 2>/dev/null || true
     wait "$logto_pid" 2>/dev/null || true
@@ -205,6 +213,18 @@ if [ "${ORGDESK_LOCAL_DIRECT:-0}" != 1 ]; then
   app_database_via="through PgBouncer (transaction pooling; PostgreSQL itself on port $ORGDESK_PG_PORT)"
 fi
 
+# The provisioner makes a default organization for a user who has none, at the
+# stand-in's Management API, as its machine-to-machine app (tests/logto-stand-in
+# fixtures.json; a throwaway secret of the stand-in, kept in a file only we read).
+m2m_id=$(node -e 'const f=require(process.argv[1]); process.stdout.write(f.machine_to_machine_applications[0].client_id)' \
+  "$srcdir/tests/logto-stand-in/fixtures.json")
+(umask 077; node -e 'const f=require(process.argv[1]); process.stdout.write(f.machine_to_machine_applications[0].client_secret)' \
+  "$srcdir/tests/logto-stand-in/fixtures.json" > "$work/provisioner-secret")
+"$build/src/server/orgdesk-provisioner" --database "$ORGDESK_DATABASE_OWNER_URI" --endpoint "$endpoint" \
+  --client-id "$m2m_id" --client-secret-file "$work/provisioner-secret" \
+  > "$build/provisioner.log" 2>&1 &
+provisioner_pid=$!
+
 # 5. Point the Devel app at them.  Its schema lives in the build directory; with no
 #    working dconf, gsettings would keep the value in memory only, so then both
 #    gsettings and the app use the keyfile backend (~/.config/glib-2.0/settings).
@@ -226,6 +246,7 @@ cat <<EOF
 
   Logto stand-in: $endpoint   (log: $build/logto-stand-in.log)
   PostgreSQL:     postgresql://orgdesk_app@127.0.0.1:$app_database_port/orgdesk   (log: $build/postgres-setup.log)
+  Provisioner:    orgdesk-provisioner, making default organizations   (log: $build/provisioner.log)
                   $app_database_via;
                   a throwaway cluster with demo posts, deleted when you quit; to look
                   inside: psql '$ORGDESK_DATABASE_SUPERUSER_URI'
@@ -233,7 +254,7 @@ cat <<EOF
   Sign in as (username / password):
     alice / alice-password   two organizations (admin of Acme Corporation, member of Globex)
     bob   / bob-password     one organization (member of Initech)
-    carol / carol-password   no organization
+    carol / carol-password   no organization: Orgdesk sets up "Carol Example's organization"
     dave  / dave-password    60 organizations (try the selector's search)
 
   The stand-in keeps everything in memory. A session Orgdesk kept in the keyring
